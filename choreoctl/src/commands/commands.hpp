@@ -1,0 +1,17 @@
+#pragma once
+
+#include <vector>
+
+#include "cli/command.hpp"
+
+namespace choreo::ctl {
+
+// Every subcommand, in the order `choreoctl help` lists them. A new subcommand is a new
+// commands/<name>.cpp defining its factory below, plus one line in registry.cpp.
+std::vector<Command> all_commands();
+
+Command migrate_command();
+Command token_command();
+Command help_command();
+
+}  // namespace choreo::ctl

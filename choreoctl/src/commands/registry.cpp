@@ -1,0 +1,13 @@
+#include "commands/commands.hpp"
+
+namespace choreo::ctl {
+
+std::vector<Command> all_commands() {
+  return {
+      migrate_command(),
+      token_command(),
+      help_command(),
+  };
+}
+
+}  // namespace choreo::ctl

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace choreo::config {
+class EnvReader;
+}
+
+namespace choreo::bus {
+
+struct NatsSettings {
+  std::vector<std::string> urls;  // several for a cluster; the client fails over between them
+  std::string client_name;        // shows in the server's connection list
+  std::chrono::milliseconds reconnect_wait{250};
+  std::chrono::milliseconds request_timeout{5000};  // JetStream API calls and publish acks
+};
+
+// CONTRACT §2: one stream `events` over `events.>`, file storage, duplicate window >= 2 min.
+struct StreamSettings {
+  std::string name = "events";
+  std::vector<std::string> subjects = {"events.>"};
+  std::chrono::seconds duplicate_window{120};
+  int replicas = 1;
+};
+
+struct ConsumerSettings {
+  std::string stream = "events";
+  std::string durable;
+  std::string filter_subject;
+  // How long the server waits for an ack before redelivering (a crashed or hung instance).
+  std::chrono::milliseconds ack_wait{30'000};
+  std::int64_t max_ack_pending = 1000;
+};
+
+// NATS_URL: one URL or a comma-separated list.
+NatsSettings load_nats_settings(const config::EnvReader& env, std::string client_name);
+
+}  // namespace choreo::bus

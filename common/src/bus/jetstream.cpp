@@ -1,0 +1,387 @@
+#include "bus/jetstream.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "bus/nats_error.hpp"
+
+namespace choreo::bus {
+namespace {
+
+constexpr std::int64_t kNanosPerMilli = 1'000'000;
+constexpr const char* kMsgIdHeader = "Nats-Msg-Id";
+
+void on_disconnected(natsConnection*, void*) {
+  spdlog::warn("NATS disconnected; reconnecting in the background unless closing");
+}
+void on_reconnected(natsConnection* connection, void*) {
+  char url[256] = {0};
+  natsConnection_GetConnectedUrl(connection, url, sizeof url);
+  spdlog::info("NATS connection re-established ({})", url);
+}
+void on_connected(natsConnection* connection, void*) {
+  char url[256] = {0};
+  natsConnection_GetConnectedUrl(connection, url, sizeof url);
+  spdlog::info("NATS connected ({})", url);
+}
+void on_error(natsConnection*, natsSubscription*, natsStatus status, void*) {
+  spdlog::warn("NATS asynchronous error: {}", natsStatus_GetText(status));
+}
+
+std::map<std::string, std::string> headers_of(natsMsg* message) {
+  std::map<std::string, std::string> result;
+  const char** keys = nullptr;
+  int count = 0;
+  if (natsMsgHeader_Keys(message, &keys, &count) != NATS_OK || keys == nullptr)
+    return result;
+  for (int i = 0; i < count; ++i) {
+    const char* value = nullptr;
+    if (natsMsgHeader_Get(message, keys[i], &value) == NATS_OK && value != nullptr) {
+      result.emplace(keys[i], value);
+    }
+  }
+  std::free(static_cast<void*>(keys));
+  return result;
+}
+
+MessageHandle make_message(const OutgoingMessage& message) {
+  natsMsg* raw = nullptr;
+  check(natsMsg_Create(&raw, message.subject.c_str(), nullptr, message.payload.data(),
+                       static_cast<int>(message.payload.size())),
+        "creating a NATS message");
+  MessageHandle handle(raw);
+  check(natsMsgHeader_Set(handle.get(), kMsgIdHeader, message.msg_id.c_str()),
+        "setting Nats-Msg-Id");
+  return handle;
+}
+
+}  // namespace
+
+JetStreamClient::JetStreamClient(NatsSettings settings) : settings_(std::move(settings)) {
+  natsOptions* raw_options = nullptr;
+  check(natsOptions_Create(&raw_options), "creating NATS options");
+  options_.reset(raw_options);
+  std::vector<const char*> urls;
+  urls.reserve(settings_.urls.size());
+  for (const auto& url : settings_.urls)
+    urls.push_back(url.c_str());
+  check(natsOptions_SetServers(options_.get(), urls.data(), static_cast<int>(urls.size())),
+        "setting NATS servers");
+  check(natsOptions_SetName(options_.get(), settings_.client_name.c_str()), "naming connection");
+  check(natsOptions_SetMaxReconnect(options_.get(), -1), "setting reconnect policy");
+  check(natsOptions_SetReconnectWait(options_.get(), settings_.reconnect_wait.count()),
+        "setting reconnect wait");
+  // Fast detection of a dead server: the default ping interval is two minutes.
+  check(natsOptions_SetPingInterval(options_.get(), 5000), "setting ping interval");
+  check(natsOptions_SetMaxPingsOut(options_.get(), 2), "setting max pings out");
+  check(natsOptions_SetDisconnectedCB(options_.get(), on_disconnected, nullptr),
+        "setting disconnect callback");
+  check(natsOptions_SetReconnectedCB(options_.get(), on_reconnected, nullptr),
+        "setting reconnect callback");
+  check(natsOptions_SetErrorHandler(options_.get(), on_error, nullptr), "setting error handler");
+  // A service started before NATS keeps trying in the background instead of failing at once.
+  check(natsOptions_SetRetryOnFailedConnect(options_.get(), true, on_connected, nullptr),
+        "setting connect retry");
+
+  natsConnection* raw_connection = nullptr;
+  const natsStatus status = natsConnection_Connect(&raw_connection, options_.get());
+  if (status == NATS_NOT_YET_CONNECTED) {
+    spdlog::warn("NATS not reachable yet at {}; retrying in the background",
+                 settings_.urls.front());
+  } else {
+    check(status, "connecting to NATS");
+  }
+  connection_.reset(raw_connection);
+
+  jsOptions js_options;
+  jsOptions_Init(&js_options);
+  js_options.Wait = settings_.request_timeout.count();
+  js_options.PublishAsync.AckHandler = &JetStreamClient::on_publish_ack;
+  js_options.PublishAsync.AckHandlerClosure = this;
+  js_options.PublishAsync.MaxPending = 4096;
+  jsCtx* raw_js = nullptr;
+  check(natsConnection_JetStream(&raw_js, connection_.get(), &js_options),
+        "creating the JetStream context");
+  js_.reset(raw_js);
+}
+
+JetStreamClient::~JetStreamClient() {
+  js_.reset();
+  if (connection_)
+    natsConnection_Close(connection_.get());
+}
+
+bool JetStreamClient::connected() const {
+  return connection_ && natsConnection_Status(connection_.get()) == NATS_CONN_STATUS_CONNECTED;
+}
+
+void JetStreamClient::ensure_stream(const StreamSettings& settings) {
+  std::vector<const char*> subjects;
+  for (const auto& subject : settings.subjects)
+    subjects.push_back(subject.c_str());
+  jsStreamConfig config;
+  jsStreamConfig_Init(&config);
+  config.Name = settings.name.c_str();
+  config.Subjects = subjects.data();
+  config.SubjectsLen = static_cast<int>(subjects.size());
+  config.Storage = js_FileStorage;
+  config.Retention = js_LimitsPolicy;
+  config.Duplicates =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(settings.duplicate_window).count();
+  config.Replicas = settings.replicas;
+
+  jsStreamInfo* raw_info = nullptr;
+  jsErrCode js_error{};
+  natsStatus status =
+      js_GetStreamInfo(&raw_info, js_.get(), settings.name.c_str(), nullptr, &js_error);
+  StreamInfoHandle info(raw_info);
+  if (status == NATS_NOT_FOUND) {
+    jsStreamInfo* created = nullptr;
+    status = js_AddStream(&created, js_.get(), &config, nullptr, &js_error);
+    StreamInfoHandle created_handle(created);
+    // Another service may have created it between our two calls: that is success too.
+    if (status == NATS_OK || js_error == JSStreamNameExistErr) {
+      spdlog::info("JetStream stream '{}' ready", settings.name);
+      return;
+    }
+    check(status, "creating the JetStream stream", js_error);
+  }
+  check(status, "reading the JetStream stream", js_error);
+
+  const auto* existing = info->Config;
+  const bool same_subjects =
+      existing->SubjectsLen == config.SubjectsLen &&
+      std::equal(settings.subjects.begin(), settings.subjects.end(), existing->Subjects,
+                 [](const std::string& a, const char* b) { return a == b; });
+  if (same_subjects && existing->Duplicates >= config.Duplicates)
+    return;
+  jsStreamInfo* updated = nullptr;
+  status = js_UpdateStream(&updated, js_.get(), &config, nullptr, &js_error);
+  StreamInfoHandle updated_handle(updated);
+  check(status, "updating the JetStream stream", js_error);
+  spdlog::info("JetStream stream '{}' updated", settings.name);
+}
+
+StreamState JetStreamClient::stream_state(const std::string& stream) {
+  jsStreamInfo* raw = nullptr;
+  jsErrCode js_error{};
+  check(js_GetStreamInfo(&raw, js_.get(), stream.c_str(), nullptr, &js_error),
+        "reading the JetStream stream", js_error);
+  StreamInfoHandle info(raw);
+  StreamState state;
+  state.messages = info->State.Msgs;
+  state.first_sequence = info->State.FirstSeq;
+  state.last_sequence = info->State.LastSeq;
+  state.duplicate_window_ns = info->Config->Duplicates;
+  state.storage = static_cast<int>(info->Config->Storage);
+  for (int i = 0; i < info->Config->SubjectsLen; ++i) {
+    state.subjects.emplace_back(info->Config->Subjects[i]);
+  }
+  return state;
+}
+
+std::unique_ptr<PullConsumer> JetStreamClient::pull_consumer(const ConsumerSettings& settings) {
+  jsConsumerConfig config;
+  jsConsumerConfig_Init(&config);
+  config.Durable = settings.durable.c_str();
+  config.FilterSubject = settings.filter_subject.c_str();
+  config.AckPolicy = js_AckExplicit;
+  config.DeliverPolicy = js_DeliverAll;
+  config.AckWait = settings.ack_wait.count() * kNanosPerMilli;
+  config.MaxDeliver = -1;
+  config.MaxAckPending = settings.max_ack_pending;
+
+  jsConsumerInfo* raw_info = nullptr;
+  jsErrCode js_error{};
+  natsStatus status = js_GetConsumerInfo(&raw_info, js_.get(), settings.stream.c_str(),
+                                         settings.durable.c_str(), nullptr, &js_error);
+  ConsumerInfoHandle info(raw_info);
+  if (status == NATS_NOT_FOUND) {
+    jsConsumerInfo* created = nullptr;
+    status =
+        js_AddConsumer(&created, js_.get(), settings.stream.c_str(), &config, nullptr, &js_error);
+    ConsumerInfoHandle created_handle(created);
+    if (status != NATS_OK && js_error != JSConsumerNameExistErr &&
+        js_error != JSConsumerExistingActiveErr) {
+      check(status, "creating the durable consumer", js_error);
+    }
+    spdlog::info("durable consumer '{}' on '{}' ready", settings.durable, settings.filter_subject);
+  } else {
+    check(status, "reading the durable consumer", js_error);
+    const auto* existing = info->Config;
+    if (existing->AckWait != config.AckWait || existing->MaxAckPending != config.MaxAckPending ||
+        existing->MaxDeliver != config.MaxDeliver) {
+      jsConsumerInfo* updated = nullptr;
+      status = js_UpdateConsumer(&updated, js_.get(), settings.stream.c_str(), &config, nullptr,
+                                 &js_error);
+      ConsumerInfoHandle updated_handle(updated);
+      check(status, "updating the durable consumer", js_error);
+      spdlog::info("durable consumer '{}' settings updated", settings.durable);
+    }
+  }
+
+  jsSubOptions sub_options;
+  jsSubOptions_Init(&sub_options);
+  sub_options.Stream = settings.stream.c_str();
+  sub_options.Consumer = settings.durable.c_str();
+  sub_options.ManualAck = true;
+  natsSubscription* raw_subscription = nullptr;
+  check(js_PullSubscribe(&raw_subscription, js_.get(), settings.filter_subject.c_str(),
+                         settings.durable.c_str(), nullptr, &sub_options, &js_error),
+        "subscribing to the durable consumer", js_error);
+  return std::make_unique<PullConsumer>(SubscriptionHandle(raw_subscription), settings);
+}
+
+ConsumerState JetStreamClient::consumer_state(const std::string& stream,
+                                              const std::string& durable) {
+  jsConsumerInfo* raw = nullptr;
+  jsErrCode js_error{};
+  check(js_GetConsumerInfo(&raw, js_.get(), stream.c_str(), durable.c_str(), nullptr, &js_error),
+        "reading the durable consumer", js_error);
+  ConsumerInfoHandle info(raw);
+  ConsumerState state;
+  state.num_pending = info->NumPending;
+  state.num_ack_pending = info->NumAckPending;
+  state.num_redelivered = info->NumRedelivered;
+  state.num_waiting = info->NumWaiting;
+  state.delivered_stream_sequence = info->Delivered.Stream;
+  return state;
+}
+
+PublishOutcome JetStreamClient::publish(const OutgoingMessage& message) {
+  auto handle = make_message(message);
+  jsPubAck* raw_ack = nullptr;
+  jsErrCode js_error{};
+  const natsStatus status = js_PublishMsg(&raw_ack, js_.get(), handle.get(), nullptr, &js_error);
+  PubAckHandle ack(raw_ack);
+  PublishOutcome outcome;
+  if (status != NATS_OK) {
+    outcome.error = NatsError("publishing " + message.subject, status, js_error).what();
+    return outcome;
+  }
+  outcome.stored = true;
+  outcome.duplicate = ack->Duplicate;
+  outcome.sequence = ack->Sequence;
+  return outcome;
+}
+
+void JetStreamClient::on_publish_ack(jsCtx*, natsMsg* msg, jsPubAck* ack, jsPubAckErr* error,
+                                     void* closure) {
+  static_cast<JetStreamClient*>(closure)->record_ack(msg, ack, error);
+}
+
+void JetStreamClient::record_ack(natsMsg* msg, jsPubAck* ack, jsPubAckErr* error) {
+  MessageHandle owned(msg);  // the handler owns the message it is given
+  const char* id = nullptr;
+  if (natsMsgHeader_Get(owned.get(), kMsgIdHeader, &id) != NATS_OK || id == nullptr)
+    return;
+  PublishOutcome outcome;
+  if (ack != nullptr) {
+    outcome.stored = true;
+    outcome.duplicate = ack->Duplicate;
+    outcome.sequence = ack->Sequence;
+  } else if (error != nullptr) {
+    outcome.error = error->ErrText != nullptr ? error->ErrText : natsStatus_GetText(error->Err);
+  }
+  std::lock_guard lock(acks_mutex_);
+  acks_[id] = std::move(outcome);
+}
+
+std::vector<PublishOutcome> JetStreamClient::publish_batch(
+    std::span<const OutgoingMessage> messages, std::chrono::milliseconds timeout) {
+  std::lock_guard batch_lock(batch_mutex_);
+  {
+    std::lock_guard lock(acks_mutex_);
+    acks_.clear();
+  }
+  std::vector<PublishOutcome> outcomes(messages.size());
+  std::size_t sent = 0;
+  for (; sent < messages.size(); ++sent) {
+    auto handle = make_message(messages[sent]);
+    natsMsg* raw = handle.release();
+    const natsStatus status = js_PublishMsgAsync(js_.get(), &raw, nullptr);
+    if (status != NATS_OK) {
+      MessageHandle still_ours(raw);  // on failure the library leaves the message with us
+      outcomes[sent].error = NatsError("publishing", status).what();
+      break;
+    }
+  }
+  jsPubOptions wait_options;
+  jsPubOptions_Init(&wait_options);
+  wait_options.MaxWait = timeout.count();
+  const natsStatus completion = js_PublishAsyncComplete(js_.get(), &wait_options);
+  if (completion != NATS_OK) {
+    // Take back what never got an answer, so it is not acknowledged into a later batch's view.
+    natsMsgList pending{};
+    if (js_PublishAsyncGetPendingList(&pending, js_.get()) == NATS_OK)
+      natsMsgList_Destroy(&pending);
+  }
+  std::lock_guard lock(acks_mutex_);
+  for (std::size_t i = 0; i < sent; ++i) {
+    const auto found = acks_.find(messages[i].msg_id);
+    if (found != acks_.end()) {
+      outcomes[i] = found->second;
+    } else {
+      outcomes[i].error =
+          std::string("no acknowledgement from JetStream: ") + natsStatus_GetText(completion);
+    }
+  }
+  for (std::size_t i = sent + 1; i < messages.size(); ++i) {
+    outcomes[i].error = "not sent: an earlier message of the batch failed";
+  }
+  acks_.clear();
+  return outcomes;
+}
+
+StoredMessage JetStreamClient::get_message(const std::string& stream, std::uint64_t sequence) {
+  natsMsg* raw = nullptr;
+  jsErrCode js_error{};
+  check(js_GetMsg(&raw, js_.get(), stream.c_str(), sequence, nullptr, &js_error),
+        "reading a stream message", js_error);
+  MessageHandle message(raw);
+  StoredMessage stored;
+  stored.subject = natsMsg_GetSubject(message.get());
+  const char* data = natsMsg_GetData(message.get());
+  stored.data.assign(data == nullptr ? "" : data,
+                     static_cast<std::size_t>(natsMsg_GetDataLength(message.get())));
+  stored.headers = headers_of(message.get());
+  stored.sequence = natsMsg_GetSequence(message.get());
+  return stored;
+}
+
+void JetStreamClient::drain(std::chrono::milliseconds timeout) {
+  if (!connection_)
+    return;
+  if (connected()) {
+    natsConnection_FlushTimeout(connection_.get(), timeout.count());
+  }
+  natsConnection_Close(connection_.get());
+}
+
+PullConsumer::PullConsumer(SubscriptionHandle subscription, ConsumerSettings settings)
+    : subscription_(std::move(subscription)), settings_(std::move(settings)) {}
+
+std::vector<ReceivedMessage> PullConsumer::fetch(int batch, std::chrono::milliseconds wait) {
+  jsFetchRequest request;
+  jsFetchRequest_Init(&request);
+  request.Batch = batch;
+  request.Expires = wait.count() * kNanosPerMilli;
+  natsMsgList list{};
+  const natsStatus status = natsSubscription_FetchRequest(&list, subscription_.get(), &request);
+  std::vector<ReceivedMessage> messages;
+  if (list.Msgs != nullptr) {
+    messages.reserve(static_cast<std::size_t>(list.Count));
+    for (int i = 0; i < list.Count; ++i) {
+      messages.emplace_back(MessageHandle(list.Msgs[i]));
+      list.Msgs[i] = nullptr;  // now owned by ReceivedMessage
+    }
+    natsMsgList_Destroy(&list);
+  }
+  if (status == NATS_TIMEOUT || (status != NATS_OK && !messages.empty()))
+    return messages;
+  check(status, "fetching from the durable consumer");
+  return messages;
+}
+
+}  // namespace choreo::bus

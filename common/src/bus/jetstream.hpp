@@ -1,0 +1,126 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "bus/bus_settings.hpp"
+#include "bus/nats_handles.hpp"
+#include "bus/received_message.hpp"
+
+namespace choreo::bus {
+
+struct OutgoingMessage {
+  std::string subject;
+  std::string payload;
+  std::string msg_id;  // becomes Nats-Msg-Id: the server drops a repeat within the window
+};
+
+struct PublishOutcome {
+  bool stored = false;     // the stream has it (now, or from an earlier publish of the same id)
+  bool duplicate = false;  // the server recognised the id and did not store it again
+  std::uint64_t sequence = 0;
+  std::string error;  // when !stored
+};
+
+struct ConsumerState {
+  std::uint64_t num_pending = 0;     // not yet delivered
+  std::int64_t num_ack_pending = 0;  // delivered, not yet acked
+  std::int64_t num_redelivered = 0;
+  std::int64_t num_waiting = 0;  // open pull requests
+  std::uint64_t delivered_stream_sequence = 0;
+};
+
+struct StreamState {
+  std::uint64_t messages = 0;
+  std::uint64_t first_sequence = 0;
+  std::uint64_t last_sequence = 0;
+  std::int64_t duplicate_window_ns = 0;
+  int storage = 0;  // jsStorageType
+  std::vector<std::string> subjects;
+};
+
+// A message read directly from the stream by sequence (dead-letter replay, audits).
+struct StoredMessage {
+  std::string subject;
+  std::string data;
+  std::map<std::string, std::string> headers;
+  std::uint64_t sequence = 0;
+};
+
+class PullConsumer;
+
+// One NATS connection with its JetStream context. The connection retries the initial connect
+// and reconnects forever in the background, so a service rides out NATS restarts; operations
+// fail with a transient NatsError meanwhile.
+class JetStreamClient {
+ public:
+  explicit JetStreamClient(NatsSettings settings);
+  ~JetStreamClient();
+  JetStreamClient(const JetStreamClient&) = delete;
+  JetStreamClient& operator=(const JetStreamClient&) = delete;
+
+  bool connected() const;
+
+  // Creates the stream, or widens an existing one to these settings.
+  void ensure_stream(const StreamSettings& settings);
+  StreamState stream_state(const std::string& stream);
+
+  // Creates the durable pull consumer (or updates its settings) and subscribes to it.
+  // The server-side MaxDeliver is unlimited: our consumer runtime enforces MAX_DELIVER itself, so
+  // a message whose last attempt could not even be recorded (database down) is redelivered
+  // instead of silently dropped by the server (see README "Reliability").
+  std::unique_ptr<PullConsumer> pull_consumer(const ConsumerSettings& settings);
+  ConsumerState consumer_state(const std::string& stream, const std::string& durable);
+
+  PublishOutcome publish(const OutgoingMessage& message);
+  // Publishes all messages asynchronously and waits for every ack (up to `timeout`); outcomes are
+  // in input order. One batch at a time per client.
+  std::vector<PublishOutcome> publish_batch(std::span<const OutgoingMessage> messages,
+                                            std::chrono::milliseconds timeout);
+
+  StoredMessage get_message(const std::string& stream, std::uint64_t sequence);
+
+  // Flushes pending acks and closes the connection (bounded by `timeout`).
+  void drain(std::chrono::milliseconds timeout);
+
+  jsCtx* context() { return js_.get(); }
+
+ private:
+  static void on_publish_ack(jsCtx* js, natsMsg* msg, jsPubAck* ack, jsPubAckErr* error,
+                             void* closure);
+  void record_ack(natsMsg* msg, jsPubAck* ack, jsPubAckErr* error);
+
+  NatsSettings settings_;
+  OptionsHandle options_;
+  ConnectionHandle connection_;
+  JsContextHandle js_;
+
+  std::mutex batch_mutex_;  // one publish_batch at a time
+  std::mutex acks_mutex_;   // guards acks_, written from the nats.c delivery thread
+  std::map<std::string, PublishOutcome> acks_;
+};
+
+// A subscription bound to a durable pull consumer.
+class PullConsumer {
+ public:
+  PullConsumer(SubscriptionHandle subscription, ConsumerSettings settings);
+
+  // Up to `batch` messages; returns early once some arrived and no more are pending, or after
+  // `wait` with none (an empty vector). Throws NatsError on connection problems.
+  std::vector<ReceivedMessage> fetch(int batch, std::chrono::milliseconds wait);
+
+  const ConsumerSettings& settings() const { return settings_; }
+
+ private:
+  SubscriptionHandle subscription_;
+  ConsumerSettings settings_;
+};
+
+}  // namespace choreo::bus

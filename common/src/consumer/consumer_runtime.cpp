@@ -1,0 +1,279 @@
+#include "consumer/consumer_runtime.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <optional>
+#include <pqxx/pqxx>
+
+#include "bus/nats_error.hpp"
+#include "consumer/dead_letters.hpp"
+#include "consumer/settlement.hpp"
+#include "db/errors.hpp"
+#include "db/savepoint.hpp"
+#include "events/payloads.hpp"
+#include "inbox/inbox.hpp"
+
+namespace choreo::consumer {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Sleeps for `duration` unless stop is requested first.
+void interruptible_sleep(std::stop_token stop, std::chrono::milliseconds duration) {
+  std::mutex mutex;
+  std::condition_variable_any wake;
+  std::unique_lock lock(mutex);
+  wake.wait_for(lock, stop, duration, [] { return false; });
+}
+
+}  // namespace
+
+struct ConsumerRuntime::Pending {
+  explicit Pending(bus::ReceivedMessage received) : message(std::move(received)) {}
+
+  bus::ReceivedMessage message;
+  std::optional<events::Event> event;
+  std::optional<Settlement> settlement;  // decided before the transaction, or inside it
+  bool duplicate = false;
+  std::function<void()> after_commit;
+};
+
+ConsumerRuntime::ConsumerRuntime(ConsumerRuntimeSettings settings, bus::JetStreamClient& bus,
+                                 db::ConnectionPool& pool, EventHandler& handler,
+                                 const runtime::FaultPoints& faults, prometheus::Registry& metrics)
+    : settings_(std::move(settings)),
+      bus_(bus),
+      pool_(pool),
+      handler_(handler),
+      faults_(faults),
+      metrics_(metrics, settings_.consumer.durable) {}
+
+ConsumerRuntime::~ConsumerRuntime() {
+  stop();
+}
+
+void ConsumerRuntime::start() {
+  thread_ = std::jthread([this](std::stop_token stop) { loop(stop); });
+}
+
+void ConsumerRuntime::stop() {
+  if (thread_.joinable()) {
+    thread_.request_stop();
+    thread_.join();
+    spdlog::info("consumer {} stopped", settings_.consumer.durable);
+  }
+}
+
+bool ConsumerRuntime::ensure_subscribed() {
+  if (consumer_)
+    return true;
+  try {
+    consumer_ = bus_.pull_consumer(settings_.consumer);
+    subscribed_ = true;
+    spdlog::info("consumer {} fetching {} (batch {}, ack wait {} ms, MAX_DELIVER {})",
+                 settings_.consumer.durable, settings_.consumer.filter_subject,
+                 settings_.batch_size, settings_.consumer.ack_wait.count(),
+                 settings_.retry.max_deliver);
+    return true;
+  } catch (const std::exception& error) {
+    spdlog::warn("consumer {}: cannot subscribe yet: {}", settings_.consumer.durable, error.what());
+    return false;
+  }
+}
+
+void ConsumerRuntime::loop(std::stop_token stop) {
+  auto idle_backoff = std::chrono::milliseconds(200);
+  while (!stop.stop_requested()) {
+    try {
+      if (!ensure_subscribed()) {
+        interruptible_sleep(stop, idle_backoff);
+        idle_backoff = std::min(idle_backoff * 2, std::chrono::milliseconds(5000));
+        continue;
+      }
+      auto received = consumer_->fetch(settings_.batch_size, settings_.fetch_wait);
+      idle_backoff = std::chrono::milliseconds(200);
+      if (received.empty())
+        continue;
+      std::vector<Pending> batch;
+      batch.reserve(received.size());
+      for (auto& message : received)
+        batch.emplace_back(std::move(message));
+      // The batch is finished even when stop is requested meanwhile: its messages are ours until
+      // settled, and settling them now spares a redelivery.
+      process(batch);
+    } catch (const std::exception& error) {
+      spdlog::warn("consumer {}: fetch failed: {}; retrying in {} ms", settings_.consumer.durable,
+                   error.what(), idle_backoff.count());
+      interruptible_sleep(stop, idle_backoff);
+      idle_backoff = std::min(idle_backoff * 2, std::chrono::milliseconds(5000));
+    }
+  }
+}
+
+std::size_t ConsumerRuntime::run_once() {
+  if (!ensure_subscribed())
+    return 0;
+  auto received = consumer_->fetch(settings_.batch_size, settings_.fetch_wait);
+  std::vector<Pending> batch;
+  for (auto& message : received)
+    batch.emplace_back(std::move(message));
+  if (!batch.empty())
+    process(batch);
+  return batch.size();
+}
+
+void ConsumerRuntime::process(std::vector<Pending>& batch) {
+  const auto started = Clock::now();
+  const auto& durable = settings_.consumer.durable;
+
+  // Decide what needs no database first: undecodable messages and crash loops.
+  for (auto& pending : batch) {
+    const auto& delivery = pending.message.delivery();
+    auto decoded = events::decode_event(pending.message.subject(), pending.message.data(),
+                                        pending.message.header("Nats-Msg-Id"),
+                                        delivery.stream_sequence, delivery.num_delivered);
+    if (auto* failure = std::get_if<events::DecodeError>(&decoded)) {
+      pending.settlement = settle(Outcome::dead_letter("undecodable: " + failure->reason),
+                                  delivery.num_delivered, settings_.retry);
+      continue;
+    }
+    pending.event = std::move(std::get<events::Event>(decoded));
+  }
+
+  // Transient failures of the whole batch (database unreachable, serialization conflicts) are
+  // retried here, holding the messages, rather than by redelivery: an outage must not use up a
+  // message's MAX_DELIVER attempts and turn healthy events into dead letters.
+  auto retry_wait = std::chrono::milliseconds(200);
+  for (int round = 1;; ++round) {
+    try {
+      auto lease = pool_.acquire();
+      try {
+        pqxx::work tx(*lease, "consumer_batch");
+        for (auto& pending : batch) {
+          if (!pending.event)
+            continue;
+          pending.duplicate = false;
+          pending.after_commit = nullptr;
+          const auto attempt = pending.event->delivery_attempt;
+          Outcome outcome;
+          {
+            db::Savepoint savepoint(tx);
+            try {
+              if (settings_.idempotency == Idempotency::inbox &&
+                  !inbox::claim(tx, durable, pending.event->id)) {
+                pending.duplicate = true;
+                savepoint.release();
+              } else if (exceeded_deliveries(attempt, settings_.retry)) {
+                savepoint.rollback();
+                outcome = Outcome::dead_letter(
+                    "delivered " + std::to_string(attempt) +
+                    " times without being settled (earlier attempts crashed or timed out)");
+              } else {
+                outcome = handler_.handle(*pending.event, tx);
+                pending.duplicate = outcome.kind == Outcome::Kind::duplicate;
+                if (outcome.kind == Outcome::Kind::done || pending.duplicate) {
+                  savepoint.release();
+                } else {
+                  savepoint.rollback();
+                }
+              }
+            } catch (const events::PayloadError& error) {
+              savepoint.rollback();
+              outcome = Outcome::dead_letter(std::string("invalid payload: ") + error.what());
+            } catch (const std::exception& error) {
+              if (db::breaks_connection(error))
+                throw;
+              savepoint.rollback();
+              outcome = Outcome::retry(db::describe(error));
+            }
+          }
+          if (pending.duplicate) {
+            pending.settlement = Settlement{};
+            pending.after_commit = nullptr;
+          } else {
+            pending.settlement = settle(outcome, attempt, settings_.retry);
+            pending.after_commit = std::move(outcome.after_commit);
+          }
+        }
+        for (auto& pending : batch) {
+          if (!pending.settlement || !pending.settlement->dead_letter)
+            continue;
+          const auto& delivery = pending.message.delivery();
+          record_dead_letter(
+              tx,
+              DeadLetter{durable, std::string(pending.message.subject()), delivery.stream_sequence,
+                         pending.event ? std::optional(pending.event->id)
+                                       : pending.message.header("Nats-Msg-Id"),
+                         pending.message.headers(), std::string(pending.message.data()),
+                         pending.settlement->reason, delivery.num_delivered});
+        }
+        faults_.reach("before_commit");
+        tx.commit();
+        break;
+      } catch (const std::exception& error) {
+        if (db::breaks_connection(error))
+          lease.mark_broken();
+        throw;
+      }
+    } catch (const std::exception& error) {
+      metrics_.failed_batches.Increment();
+      if (!db::is_transient(error) || thread_.get_stop_token().stop_requested()) {
+        fail_batch(batch, db::describe(error));
+        return;
+      }
+      if (round == 1 || round % 10 == 0) {
+        spdlog::warn("consumer {}: batch of {} not committed ({}); retrying (round {})", durable,
+                     batch.size(), db::describe(error), round);
+      }
+      for (auto& pending : batch)
+        pending.message.in_progress();
+      interruptible_sleep(thread_.get_stop_token(), retry_wait);
+      retry_wait = std::min(retry_wait * 2, std::chrono::milliseconds(5000));
+    }
+  }
+
+  faults_.reach("after_commit_before_ack");
+
+  for (auto& pending : batch) {
+    if (pending.after_commit)
+      pending.after_commit();
+    const auto& settlement = *pending.settlement;
+    switch (settlement.action) {
+      case Settlement::Action::ack:
+        pending.message.ack();
+        (pending.duplicate ? metrics_.duplicates : metrics_.processed).Increment();
+        break;
+      case Settlement::Action::nak:
+        pending.message.nak(settlement.delay);
+        metrics_.retried.Increment();
+        spdlog::warn("consumer {}: event {} attempt {} failed: {}; retrying in {} ms", durable,
+                     pending.event ? pending.event->id : "?",
+                     pending.message.delivery().num_delivered, settlement.reason,
+                     settlement.delay.count());
+        break;
+      case Settlement::Action::term:
+        pending.message.term();
+        if (settlement.dead_letter) {
+          metrics_.dead_letters.Increment();
+          spdlog::error("consumer {}: dead letter (stream seq {}): {}", durable,
+                        pending.message.delivery().stream_sequence, settlement.reason);
+        }
+        break;
+    }
+  }
+  const auto seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  metrics_.batch_seconds.Observe(seconds);
+  metrics_.batch_size.Observe(static_cast<double>(batch.size()));
+}
+
+void ConsumerRuntime::fail_batch(std::vector<Pending>& batch, const std::string& why) {
+  spdlog::error("consumer {}: batch of {} rolled back: {}; redelivering",
+                settings_.consumer.durable, batch.size(), why);
+  for (auto& pending : batch) {
+    pending.message.nak(settings_.retry.delay_after(pending.message.delivery().num_delivered));
+  }
+}
+
+}  // namespace choreo::consumer

@@ -1,0 +1,59 @@
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <stop_token>
+#include <thread>
+#include <vector>
+
+#include "bus/jetstream.hpp"
+#include "consumer/consumer_metrics.hpp"
+#include "consumer/consumer_settings.hpp"
+#include "consumer/event_handler.hpp"
+#include "db/connection_pool.hpp"
+#include "runtime/fault_points.hpp"
+
+namespace choreo::consumer {
+
+// Runs one durable pull consumer: fetch a batch, process it in ONE transaction (a savepoint per
+// message, so one bad message does not spoil the others), commit, then settle each message.
+// Nothing is acknowledged before its effect is committed; a crash anywhere before the acks
+// leads to redelivery, which the inbox (or the handler's natural key) turns into a no-op.
+class ConsumerRuntime {
+ public:
+  ConsumerRuntime(ConsumerRuntimeSettings settings, bus::JetStreamClient& bus,
+                  db::ConnectionPool& pool, EventHandler& handler,
+                  const runtime::FaultPoints& faults, prometheus::Registry& metrics);
+  ~ConsumerRuntime();
+
+  // Starts the fetch loop on its own thread.
+  void start();
+  // Stops fetching, finishes and settles the in-flight batch, then returns.
+  void stop();
+  // The loop has subscribed to its durable and is fetching.
+  bool healthy() const { return subscribed_.load(); }
+
+  // One fetch-process-settle round; public for tests. Returns how many messages it handled.
+  std::size_t run_once();
+
+  const ConsumerRuntimeSettings& settings() const { return settings_; }
+
+ private:
+  struct Pending;
+  void loop(std::stop_token stop);
+  bool ensure_subscribed();
+  void process(std::vector<Pending>& batch);
+  void fail_batch(std::vector<Pending>& batch, const std::string& why);
+
+  ConsumerRuntimeSettings settings_;
+  bus::JetStreamClient& bus_;
+  db::ConnectionPool& pool_;
+  EventHandler& handler_;
+  const runtime::FaultPoints& faults_;
+  ConsumerMetrics metrics_;
+  std::unique_ptr<bus::PullConsumer> consumer_;
+  std::atomic<bool> subscribed_{false};
+  std::jthread thread_;
+};
+
+}  // namespace choreo::consumer

@@ -1,0 +1,39 @@
+#include "consumer/dead_letters.hpp"
+
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+
+namespace choreo::consumer {
+
+std::vector<db::PreparedStatement> dead_letter_statements() {
+  return {{"dead_letter_insert",
+           "INSERT INTO tb_dead_letter (consumer, subject, stream_seq, event_id, headers, payload, "
+           "reason, attempts) VALUES ($1, $2, $3, NULLIF($4, ''), $5::jsonb, $6::bytea, $7, $8)"}};
+}
+
+std::string to_bytea_hex(std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "\\x";
+  out.reserve(2 + bytes.size() * 2);
+  for (const char c : bytes) {
+    const auto byte = static_cast<unsigned char>(c);
+    out.push_back(kHex[byte >> 4]);
+    out.push_back(kHex[byte & 0x0F]);
+  }
+  return out;
+}
+
+void record_dead_letter(pqxx::transaction_base& tx, const DeadLetter& letter) {
+  nlohmann::json headers = nlohmann::json::object();
+  for (const auto& [key, value] : letter.headers)
+    headers[key] = value;
+  // Header bytes need not be UTF-8; replacing them keeps the row writable.
+  const auto headers_text = headers.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string reason = letter.reason.substr(0, 2000);
+  tx.exec_prepared("dead_letter_insert", letter.consumer, letter.subject,
+                   static_cast<long long>(letter.stream_sequence), letter.event_id.value_or(""),
+                   headers_text, to_bytea_hex(letter.payload), reason,
+                   static_cast<long long>(letter.attempts));
+}
+
+}  // namespace choreo::consumer

@@ -1,0 +1,5 @@
+// The one translation unit that compiles Asio's and Beast's out-of-line code; the common target
+// defines BOOST_ASIO_SEPARATE_COMPILATION and BOOST_BEAST_SEPARATE_COMPILATION so that no other
+// file instantiates it again (this keeps a clean build on 2 cores within minutes).
+#include <boost/asio/impl/src.hpp>
+#include <boost/beast/src.hpp>

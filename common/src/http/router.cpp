@@ -1,0 +1,72 @@
+#include "http/router.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <exception>
+#include <set>
+#include <stdexcept>
+
+namespace choreo::http {
+
+void Router::add(const std::string& method, const std::string& path, Handler handler) {
+  if (method.empty() || path.empty() || path.front() != '/') {
+    throw std::invalid_argument("route needs a method and a path starting with '/': '" + method +
+                                " " + path + "'");
+  }
+  if (!handler) {
+    throw std::invalid_argument("route " + method + " " + path + " has no handler");
+  }
+  auto& methods = routes_[path];
+  if (!methods.emplace(method, std::move(handler)).second) {
+    throw std::invalid_argument("route " + method + " " + path + " is registered twice");
+  }
+}
+
+std::string Router::allowed_methods(const std::string& path) const {
+  const auto route = routes_.find(path);
+  if (route == routes_.end()) {
+    return {};
+  }
+  std::set<std::string> names;
+  for (const auto& entry : route->second) {
+    names.insert(entry.first);
+  }
+  if (names.count("GET") != 0) {
+    names.insert("HEAD");
+  }
+  std::string allowed;
+  for (const auto& name : names) {
+    if (!allowed.empty()) {
+      allowed += ", ";
+    }
+    allowed += name;
+  }
+  return allowed;
+}
+
+HttpResponse Router::handle(const HttpRequest& request) const {
+  const auto route = routes_.find(request.path);
+  if (route == routes_.end()) {
+    return HttpResponse::text(404, "not found\n");
+  }
+  const auto& methods = route->second;
+  auto handler = methods.find(request.method);
+  if (handler == methods.end() && request.method == "HEAD") {
+    handler = methods.find("GET");
+  }
+  if (handler == methods.end()) {
+    return HttpResponse::text(405, "method not allowed\n")
+        .with_header("Allow", allowed_methods(request.path));
+  }
+  try {
+    return handler->second(request);
+  } catch (const std::exception& error) {
+    spdlog::error("http handler {} {} failed: {}", request.method, request.path, error.what());
+  } catch (...) {
+    spdlog::error("http handler {} {} failed with a non-standard exception", request.method,
+                  request.path);
+  }
+  return HttpResponse::text(500, "internal server error\n");
+}
+
+}  // namespace choreo::http

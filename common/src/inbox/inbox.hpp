@@ -1,0 +1,29 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "db/connection_pool.hpp"
+
+namespace pqxx {
+class transaction_base;
+}
+
+namespace choreo::inbox {
+
+// The inbox: a (consumer, event id) row written in the same transaction as the consumer's effect.
+// A redelivered event finds its row and is acknowledged without repeating the effect.
+
+// Statements every pooled connection of a consuming service prepares.
+std::vector<db::PreparedStatement> prepared_statements();
+
+// Records the event as processed by `consumer`; false when it already was (a repeat).
+// Concurrent claims of one event serialize on the primary key: the loser waits for the winner's
+// commit and then sees the row.
+bool claim(pqxx::transaction_base& tx, std::string_view consumer, std::string_view event_id);
+
+// Deletes rows older than `retention_days`; returns how many.
+long prune(pqxx::transaction_base& tx, int retention_days);
+
+}  // namespace choreo::inbox

@@ -1,0 +1,224 @@
+#include "outbox/outbox_relay.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <condition_variable>
+#include <pqxx/pqxx>
+
+#include "db/errors.hpp"
+
+namespace choreo::outbox {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Any notification on the channel only means "look again": the rows themselves are the truth.
+class WakeUp final : public pqxx::notification_receiver {
+ public:
+  WakeUp(pqxx::connection_base& connection, const std::string& channel)
+      : pqxx::notification_receiver(connection, channel) {}
+  void operator()(const std::string&, int) override { woken = true; }
+  bool woken = false;
+};
+
+void interruptible_sleep(std::stop_token stop, std::chrono::milliseconds duration) {
+  std::mutex mutex;
+  std::condition_variable_any wake;
+  std::unique_lock lock(mutex);
+  wake.wait_for(lock, stop, duration, [] { return false; });
+}
+
+std::string id_array(const std::vector<long long>& ids) {
+  std::string text = "{";
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (i > 0)
+      text += ',';
+    text += std::to_string(ids[i]);
+  }
+  return text + "}";
+}
+
+}  // namespace
+
+std::string notify_channel(const std::string& source) {
+  std::string channel = "outbox_" + source;
+  for (auto& c : channel) {
+    if (c == '-')
+      c = '_';
+  }
+  return channel;
+}
+
+OutboxRelay::OutboxRelay(OutboxRelaySettings settings, db::ConnectionPool& pool,
+                         bus::JetStreamClient& bus, const runtime::FaultPoints& faults,
+                         prometheus::Registry& metrics)
+    : settings_(std::move(settings)),
+      pool_(pool),
+      bus_(bus),
+      faults_(faults),
+      published_(prometheus::BuildCounter()
+                     .Name("choreo_outbox_published_total")
+                     .Help("Outbox rows published to JetStream")
+                     .Register(metrics)
+                     .Add({{"source", settings_.source}})),
+      publish_failures_(prometheus::BuildCounter()
+                            .Name("choreo_outbox_publish_failures_total")
+                            .Help("Outbox rows whose publish was not acknowledged (retried)")
+                            .Register(metrics)
+                            .Add({{"source", settings_.source}})),
+      leader_(prometheus::BuildGauge()
+                  .Name("choreo_outbox_relay_active")
+                  .Help("1 when this instance holds the relay lock for its source")
+                  .Register(metrics)
+                  .Add({{"source", settings_.source}})) {}
+
+OutboxRelay::~OutboxRelay() {
+  stop();
+}
+
+void OutboxRelay::start() {
+  thread_ = std::jthread([this](std::stop_token stop) { loop(stop); });
+}
+
+void OutboxRelay::stop(std::chrono::milliseconds flush_timeout) {
+  if (!thread_.joinable())
+    return;
+  flush_timeout_ = flush_timeout;
+  thread_.request_stop();
+  thread_.join();
+}
+
+std::size_t OutboxRelay::relay_batch(pqxx::connection& connection) {
+  std::vector<long long> ids;
+  std::vector<bus::OutgoingMessage> messages;
+  {
+    pqxx::nontransaction tx(connection);
+    const auto rows = tx.exec_params(
+        "SELECT pk_outbox, event_id::text, subject, payload::text FROM tb_outbox "
+        "WHERE source = $1 AND published_at IS NULL ORDER BY pk_outbox LIMIT $2",
+        settings_.source, settings_.batch_size);
+    ids.reserve(rows.size());
+    messages.reserve(rows.size());
+    for (const auto& row : rows) {
+      ids.push_back(row[0].as<long long>());
+      messages.push_back(
+          {row[2].as<std::string>(), row[3].as<std::string>(), row[1].as<std::string>()});
+    }
+  }
+  if (messages.empty())
+    return 0;
+
+  const auto outcomes = bus_.publish_batch(messages, settings_.publish_timeout);
+  faults_.reach("after_publish_before_mark_sent");
+
+  std::vector<long long> stored;
+  stored.reserve(ids.size());
+  std::string first_error;
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    if (outcomes[i].stored) {
+      stored.push_back(ids[i]);
+    } else if (first_error.empty()) {
+      first_error = outcomes[i].error;
+    }
+  }
+  if (!stored.empty()) {
+    pqxx::work tx(connection, "outbox_mark_sent");
+    tx.exec_params("UPDATE tb_outbox SET published_at = now() WHERE pk_outbox = ANY($1::bigint[])",
+                   id_array(stored));
+    tx.commit();
+    published_.Increment(static_cast<double>(stored.size()));
+  }
+  if (stored.size() < ids.size()) {
+    publish_failures_.Increment(static_cast<double>(ids.size() - stored.size()));
+    throw std::runtime_error("JetStream did not take " +
+                             std::to_string(ids.size() - stored.size()) + " of " +
+                             std::to_string(ids.size()) + " events: " + first_error);
+  }
+  return stored.size();
+}
+
+std::size_t OutboxRelay::drain(pqxx::connection& connection, Clock::time_point deadline) {
+  std::size_t total = 0;
+  while (Clock::now() < deadline) {
+    const auto published = relay_batch(connection);
+    total += published;
+    if (published < static_cast<std::size_t>(settings_.batch_size))
+      break;
+  }
+  return total;
+}
+
+void OutboxRelay::prune(pqxx::connection& connection) {
+  pqxx::work tx(connection, "outbox_prune");
+  const auto result = tx.exec_params(
+      "DELETE FROM tb_outbox WHERE source = $1 AND published_at < now() - make_interval(hours => "
+      "$2)",
+      settings_.source, static_cast<int>(settings_.retention.count()));
+  tx.commit();
+  if (result.affected_rows() > 0) {
+    spdlog::info("outbox {}: pruned {} published rows", settings_.source, result.affected_rows());
+  }
+}
+
+void OutboxRelay::loop(std::stop_token stop) {
+  const auto channel = notify_channel(settings_.source);
+  auto error_backoff = std::chrono::milliseconds(200);
+  auto next_prune = Clock::now();
+  while (!stop.stop_requested()) {
+    std::unique_ptr<pqxx::connection> connection;
+    try {
+      connection = pool_.open_dedicated();
+      // The lock belongs to this session: if the process dies, the server releases it and a
+      // standby takes over.
+      bool leader = false;
+      {
+        pqxx::nontransaction lock_tx(*connection);
+        leader = lock_tx
+                     .exec_params1("SELECT pg_try_advisory_lock(hashtext('outbox-relay:' || $1))",
+                                   settings_.source)[0]
+                     .as<bool>();
+      }
+      if (!leader) {
+        interruptible_sleep(stop, settings_.standby_retry);
+        continue;
+      }
+      active_ = true;
+      leader_.Set(1);
+      spdlog::info("outbox relay for {} active (channel {})", settings_.source, channel);
+      WakeUp wake(*connection, channel);
+      error_backoff = std::chrono::milliseconds(200);
+      while (!stop.stop_requested()) {
+        const auto published = relay_batch(*connection);
+        if (published == static_cast<std::size_t>(settings_.batch_size))
+          continue;
+        if (Clock::now() >= next_prune) {
+          prune(*connection);
+          next_prune = Clock::now() + std::chrono::minutes(10);
+        }
+        // Wait for a NOTIFY or the next poll, in short slices so that stop() is prompt.
+        wake.woken = false;
+        const auto poll_at = Clock::now() + settings_.poll_interval;
+        while (!wake.woken && !stop.stop_requested() && Clock::now() < poll_at) {
+          const auto slice = std::min<std::chrono::milliseconds>(
+              std::chrono::duration_cast<std::chrono::milliseconds>(poll_at - Clock::now()),
+              std::chrono::milliseconds(250));
+          connection->await_notification(
+              0, static_cast<long>(std::max<long long>(slice.count(), 1) * 1000));
+        }
+      }
+      // Shutting down: publish what is committed already, so nothing waits for the next start.
+      const auto flushed = drain(*connection, Clock::now() + flush_timeout_);
+      if (flushed > 0)
+        spdlog::info("outbox {}: flushed {} rows on shutdown", settings_.source, flushed);
+    } catch (const std::exception& error) {
+      spdlog::warn("outbox relay for {}: {}; retrying in {} ms", settings_.source,
+                   db::describe(error), error_backoff.count());
+      interruptible_sleep(stop, error_backoff);
+      error_backoff = std::min(error_backoff * 2, std::chrono::milliseconds(5000));
+    }
+    active_ = false;
+    leader_.Set(0);
+  }
+}
+
+}  // namespace choreo::outbox

@@ -1,0 +1,76 @@
+#pragma once
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <stop_token>
+#include <string>
+#include <thread>
+
+#include "bus/jetstream.hpp"
+#include "db/connection_pool.hpp"
+#include "runtime/fault_points.hpp"
+
+#include <pqxx/connection>
+
+namespace choreo::outbox {
+
+struct OutboxRelaySettings {
+  std::string source;  // the service whose rows this relay publishes, e.g. "order-service"
+  int batch_size = 256;
+  // The relay wakes on NOTIFY, and also polls this often so that a lost notification (or rows
+  // written while no relay ran) still go out.
+  std::chrono::milliseconds poll_interval{1000};
+  std::chrono::milliseconds publish_timeout{5000};
+  std::chrono::hours retention{24};  // published rows kept this long, then pruned
+  // A standby instance retries the leadership lock this often.
+  std::chrono::milliseconds standby_retry{2000};
+};
+
+// The NOTIFY channel for a source's outbox ('outbox_' + source with '-' as '_'); the trigger on
+// tb_outbox uses the same rule.
+std::string notify_channel(const std::string& source);
+
+// Publishes a service's outbox rows to JetStream in id order, Nats-Msg-Id = the row's event id,
+// and marks them published. One active relay per source across all instances (a session
+// advisory lock on a dedicated connection; others stand by and take over when it is released).
+// A crash between publish and mark-sent republishes the same ids, which the stream drops as
+// duplicates within its window.
+class OutboxRelay {
+ public:
+  OutboxRelay(OutboxRelaySettings settings, db::ConnectionPool& pool, bus::JetStreamClient& bus,
+              const runtime::FaultPoints& faults, prometheus::Registry& metrics);
+  ~OutboxRelay();
+
+  void start();
+  // Stops after publishing what is already committed (bounded by `flush_timeout`).
+  void stop(std::chrono::milliseconds flush_timeout = std::chrono::seconds(5));
+
+  bool active() const { return active_.load(); }
+
+  // Publishes until no unpublished row remains or `deadline` passes; for tools and tests, with a
+  // connection of the caller's. Returns how many rows it published.
+  std::size_t drain(pqxx::connection& connection, std::chrono::steady_clock::time_point deadline);
+
+ private:
+  void loop(std::stop_token stop);
+  std::size_t relay_batch(pqxx::connection& connection);
+  void prune(pqxx::connection& connection);
+
+  OutboxRelaySettings settings_;
+  db::ConnectionPool& pool_;
+  bus::JetStreamClient& bus_;
+  const runtime::FaultPoints& faults_;
+  prometheus::Counter& published_;
+  prometheus::Counter& publish_failures_;
+  prometheus::Gauge& leader_;
+  std::atomic<bool> active_{false};
+  std::chrono::milliseconds flush_timeout_{5000};
+  std::jthread thread_;
+};
+
+}  // namespace choreo::outbox

@@ -1,0 +1,185 @@
+#include "runtime/service.hpp"
+
+#include <prometheus/registry.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <condition_variable>
+#include <iostream>
+#include <pqxx/pqxx>
+
+#include "consumer/dead_letters.hpp"
+#include "db/errors.hpp"
+#include "db/migrator.hpp"
+#include "http/http_server.hpp"
+#include "http/metrics.hpp"
+#include "inbox/inbox.hpp"
+
+namespace choreo::runtime {
+namespace {
+
+void interruptible_sleep(std::stop_token stop, std::chrono::milliseconds duration) {
+  std::mutex mutex;
+  std::condition_variable_any wake;
+  std::unique_lock lock(mutex);
+  wake.wait_for(lock, stop, duration, [] { return false; });
+}
+
+// Ends the process if a graceful shutdown hangs (a stuck database call, say): an orchestrator
+// waiting on us should not have to escalate to SIGKILL.
+class ShutdownWatchdog {
+ public:
+  explicit ShutdownWatchdog(std::chrono::milliseconds limit)
+      : thread_([limit](std::stop_token stop) {
+          interruptible_sleep(stop, limit);
+          if (!stop.stop_requested()) {
+            spdlog::error("graceful shutdown exceeded {} ms; exiting now", limit.count());
+            spdlog::default_logger()->flush();
+            ::_exit(1);
+          }
+        }) {}
+
+ private:
+  std::jthread thread_;
+};
+
+}  // namespace
+
+Service::Service(ServiceSettings settings, ShutdownSignal& shutdown)
+    : settings_(std::move(settings)),
+      shutdown_(shutdown),
+      metrics_(std::make_shared<prometheus::Registry>()) {
+  auto statements = inbox::prepared_statements();
+  const auto dead_letters = consumer::dead_letter_statements();
+  statements.insert(statements.end(), dead_letters.begin(), dead_letters.end());
+  pool_ = std::make_unique<db::ConnectionPool>(settings_.database, std::move(statements));
+  bus_ = std::make_unique<bus::JetStreamClient>(settings_.nats);
+  checks_.push_back({"database", [this] { return pool_->ping(); }});
+  checks_.push_back({"nats", [this] { return bus_->connected(); }});
+}
+
+Service::~Service() = default;
+
+void Service::add_consumer(consumer::ConsumerRuntimeSettings settings,
+                           consumer::EventHandler& handler) {
+  consumers_.push_back(std::make_unique<consumer::ConsumerRuntime>(
+      std::move(settings), *bus_, *pool_, handler, settings_.faults, *metrics_));
+}
+
+void Service::add_outbox_relay(outbox::OutboxRelaySettings settings) {
+  relays_.push_back(std::make_unique<outbox::OutboxRelay>(std::move(settings), *pool_, *bus_,
+                                                          settings_.faults, *metrics_));
+}
+
+void Service::add_readiness_check(http::ReadinessCheck check) {
+  checks_.push_back(std::move(check));
+}
+
+bool Service::bootstrap() {
+  auto wait = std::chrono::milliseconds(250);
+  for (int attempt = 1; !shutdown_.requested(); ++attempt) {
+    try {
+      if (settings_.migrate_on_start) {
+        auto connection = pool_->open_dedicated();
+        const auto report = db::Migrator(db::embedded_migrations()).run(*connection);
+        if (!report.applied.empty()) {
+          spdlog::info("applied {} migration(s)", report.applied.size());
+        }
+      }
+      bus_->ensure_stream(bus::StreamSettings{});
+      return true;
+    } catch (const db::MigrationError& error) {
+      spdlog::critical("cannot migrate the database: {}", error.what());
+      return false;
+    } catch (const std::exception& error) {
+      spdlog::warn("waiting for dependencies (attempt {}): {}", attempt, db::describe(error));
+      interruptible_sleep(shutdown_.token(), wait);
+      wait = std::min(wait * 2, std::chrono::milliseconds(5000));
+    }
+  }
+  return false;
+}
+
+int Service::run() {
+  // Consumers count as ready once subscribed; until then /readyz says which part is missing.
+  if (!consumers_.empty()) {
+    checks_.push_back({"consumers", [this] {
+                         for (const auto& runtime : consumers_) {
+                           if (!runtime->healthy())
+                             return false;
+                         }
+                         return true;
+                       }});
+  }
+  http::HealthMonitor health(checks_);
+  health.mount(router_);
+  http::mount_metrics(router_, metrics_);
+  http::HttpServerSettings http_settings;
+  http_settings.host = settings_.listen.host;
+  http_settings.port = settings_.listen.port;
+  http::HttpServer server(http_settings, router_);
+  try {
+    server.start();
+  } catch (const std::exception& error) {
+    spdlog::critical("{}", error.what());
+    return 1;
+  }
+  health.start();
+  spdlog::info("{} serving health and metrics on {}:{}", settings_.name, settings_.listen.host,
+               server.port());
+
+  if (!bootstrap()) {
+    const bool interrupted = shutdown_.requested();
+    server.stop();
+    return interrupted ? 0 : 1;
+  }
+  for (auto& relay : relays_)
+    relay->start();
+  for (auto& runtime : consumers_)
+    runtime->start();
+  spdlog::info("{} started: {} consumer(s), {} outbox relay(s)", settings_.name, consumers_.size(),
+               relays_.size());
+
+  shutdown_.wait();
+
+  ShutdownWatchdog watchdog(settings_.shutdown_timeout);
+  // Order matters: consumers first (their batches may write outbox rows), then the relays flush
+  // those rows, then the endpoints and connections go.
+  for (auto& runtime : consumers_)
+    runtime->stop();
+  for (auto& relay : relays_)
+    relay->stop();
+  health.stop();
+  server.stop();
+  bus_->drain(std::chrono::seconds(2));
+  spdlog::info("{} stopped cleanly", settings_.name);
+  return 0;
+}
+
+int service_main(const std::string& name, const std::string& default_listen,
+                 const std::function<void(Service&, const config::EnvReader&)>& wire) {
+  // First, before any thread exists, so every thread inherits the blocked signal mask.
+  ShutdownSignal shutdown;
+  const config::EnvReader env;
+  ServiceSettings settings;
+  try {
+    settings = load_service_settings(env, name, default_listen);
+  } catch (const config::ConfigError& error) {
+    std::cerr << name << ": " << error.what() << std::endl;
+    return 2;
+  }
+  logging::setup(settings.log);
+  try {
+    Service service(std::move(settings), shutdown);
+    wire(service, env);
+    return service.run();
+  } catch (const config::ConfigError& error) {
+    std::cerr << name << ": " << error.what() << std::endl;
+    return 2;
+  } catch (const std::exception& error) {
+    spdlog::critical("{} failed to start: {}", name, error.what());
+    return 1;
+  }
+}
+
+}  // namespace choreo::runtime

@@ -1,0 +1,29 @@
+#include "runtime/service_settings.hpp"
+
+namespace choreo::runtime {
+
+ServiceSettings load_service_settings(const config::EnvReader& env, const std::string& name,
+                                      const std::string& default_listen) {
+  ServiceSettings settings;
+  settings.name = name;
+  settings.log = logging::load_log_settings(env, name);
+  settings.database.url =
+      env.required("DATABASE_URL", "e.g. postgresql://orders:orders@127.0.0.1:5432/orders");
+  if (settings.database.url.rfind("postgres", 0) != 0 &&
+      settings.database.url.find('=') == std::string::npos) {
+    throw config::ConfigError(
+        "configuration: DATABASE_URL is not a PostgreSQL URL; set "
+        "DATABASE_URL to postgresql://user:password@host:port/database");
+  }
+  settings.database.size = static_cast<std::size_t>(env.integer_or("DB_POOL_SIZE", 4, 1, 100));
+  settings.database.application_name = name;
+  settings.nats = bus::load_nats_settings(env, name);
+  settings.listen =
+      config::parse_listen_address("LISTEN_ADDR", env.string_or("LISTEN_ADDR", default_listen));
+  settings.migrate_on_start = env.boolean_or("MIGRATE_ON_START", true);
+  settings.shutdown_timeout = env.duration_or("SHUTDOWN_TIMEOUT", settings.shutdown_timeout);
+  settings.faults = FaultPoints::parse(env.string_or("FAULT_POINT", ""));
+  return settings;
+}
+
+}  // namespace choreo::runtime

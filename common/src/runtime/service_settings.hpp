@@ -1,0 +1,31 @@
+#pragma once
+
+#include <string>
+
+#include "bus/bus_settings.hpp"
+#include "config/env.hpp"
+#include "db/connection_pool.hpp"
+#include "logging/logging.hpp"
+#include "runtime/fault_points.hpp"
+
+namespace choreo::runtime {
+
+// What every binary reads (CONTRACT §5): DATABASE_URL, NATS_URL, LISTEN_ADDR, LOG_LEVEL,
+// LOG_FORMAT, MAX_DELIVER (with the consumer settings), plus DB_POOL_SIZE, MIGRATE_ON_START,
+// SHUTDOWN_TIMEOUT and FAULT_POINT.
+struct ServiceSettings {
+  std::string name;
+  logging::LogSettings log;
+  db::PoolSettings database;
+  bus::NatsSettings nats;
+  config::ListenAddress listen;
+  bool migrate_on_start = true;
+  std::chrono::milliseconds shutdown_timeout{10'000};
+  FaultPoints faults;
+};
+
+// Throws config::ConfigError (one line naming what to set) on missing or malformed values.
+ServiceSettings load_service_settings(const config::EnvReader& env, const std::string& name,
+                                      const std::string& default_listen);
+
+}  // namespace choreo::runtime

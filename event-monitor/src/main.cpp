@@ -1,0 +1,19 @@
+// event-monitor: records every event of the `events` stream in tb_event_log (durable
+// event_monitoring on events.>) and raises an alert for failures.
+#include "consumer/consumer_settings.hpp"
+#include "event_log_writer.hpp"
+#include "events/subjects.hpp"
+#include "runtime/service.hpp"
+
+int main() {
+  using namespace choreo;
+  return runtime::service_main(
+      "event-monitor", "0.0.0.0:9104", [](runtime::Service& service, const config::EnvReader& env) {
+        service.pool().add_prepared_statements(
+            event_monitor::EventLogWriter::prepared_statements());
+        auto settings = consumer::load_consumer_runtime_settings(
+            env, "event_monitoring", std::string(events::subjects::kAll));
+        settings.idempotency = consumer::Idempotency::natural_key;
+        service.add_consumer(std::move(settings), service.emplace<event_monitor::EventLogWriter>());
+      });
+}

@@ -1,0 +1,368 @@
+// The migrator against a real PostgreSQL (the stack's, as its owning role): concurrent runs apply
+// each file once, a changed or failing file is refused with its name, and `choreoctl migrate`
+// behaves the same from separate processes. Each test migrates a throwaway database of its own.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <pqxx/pqxx>
+#include <random>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "db/embedded_migrations.hpp"
+#include "db/migrator.hpp"
+#include "stack_env.hpp"
+
+extern char** environ;
+
+namespace {
+
+using choreo::db::embedded_migrations;
+using choreo::db::MigrationError;
+using choreo::db::MigrationReport;
+using choreo::db::MigrationSource;
+using choreo::db::Migrator;
+
+std::string random_hex(std::size_t length) {
+  static thread_local std::mt19937_64 engine{std::random_device{}()};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::uniform_int_distribution<int> digit(0, 15);
+  std::string text;
+  for (std::size_t i = 0; i < length; ++i)
+    text.push_back(kHex[digit(engine)]);
+  return text;
+}
+
+// The same server and credentials as `url`, another database. Handles URLs
+// (postgresql://user:pw@host:port/db?opts) and keyword strings (host=... dbname=...).
+std::string with_database(const std::string& url, const std::string& database) {
+  const auto scheme = url.find("://");
+  if (scheme == std::string::npos)
+    return url + " dbname=" + database;
+  const auto path = url.find('/', scheme + 3);
+  const auto query = url.find('?', scheme + 3);
+  if (path == std::string::npos || (query != std::string::npos && query < path)) {
+    const auto insert_at = query == std::string::npos ? url.size() : query;
+    return url.substr(0, insert_at) + "/" + database + url.substr(insert_at);
+  }
+  const auto name_end = query == std::string::npos ? url.size() : query;
+  return url.substr(0, path + 1) + database + url.substr(name_end);
+}
+
+// A database that exists for the lifetime of the object, created next to the stack's.
+class ScratchDatabase {
+ public:
+  ScratchDatabase()
+      : admin_url_(choreo::testing::StackEnv::current().database_url()),
+        name_("choreo_migtest_" + random_hex(12)) {
+    pqxx::connection admin(admin_url_);
+    pqxx::nontransaction tx(admin);  // CREATE DATABASE cannot run inside a transaction
+    tx.exec("CREATE DATABASE " + tx.quote_name(name_));
+  }
+
+  ~ScratchDatabase() {
+    // A plain DROP also stops an autovacuum worker busy in the new database (WITH (FORCE) would
+    // need the right to signal it, which a non-superuser lacks). Sessions of this test may take
+    // a moment to end after their connections close, hence the retries.
+    std::string last_error;
+    for (int attempt = 0; attempt < 20; ++attempt) {
+      try {
+        pqxx::connection admin(admin_url_);
+        pqxx::nontransaction tx(admin);
+        tx.exec("DROP DATABASE IF EXISTS " + tx.quote_name(name_));
+        return;
+      } catch (const std::exception& error) {
+        last_error = error.what();
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+    ADD_FAILURE() << "could not drop " << name_ << ": " << last_error;
+  }
+
+  ScratchDatabase(const ScratchDatabase&) = delete;
+  ScratchDatabase& operator=(const ScratchDatabase&) = delete;
+
+  std::string url() const { return with_database(admin_url_, name_); }
+
+ private:
+  std::string admin_url_;
+  std::string name_;
+};
+
+std::vector<std::string> embedded_file_names() {
+  std::vector<std::string> names;
+  for (const auto& source : embedded_migrations())
+    names.emplace_back(source.file_name);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::vector<int> recorded_versions(const std::string& url) {
+  pqxx::connection connection(url);
+  pqxx::work tx(connection);
+  std::vector<int> versions;
+  for (const auto& row : tx.exec("SELECT version FROM schema_migrations ORDER BY version")) {
+    versions.push_back(row[0].as<int>());
+  }
+  return versions;
+}
+
+std::vector<int> embedded_versions() {
+  const Migrator migrator(embedded_migrations());
+  std::vector<int> versions;
+  for (const auto& migration : migrator.migrations()) {
+    versions.push_back(migration.version);
+  }
+  return versions;
+}
+
+// Whether another session could take the migration lock right now (i.e. nobody holds it).
+bool migration_lock_free(const std::string& url) {
+  pqxx::connection connection(url);
+  pqxx::nontransaction tx(connection);
+  const bool taken =
+      tx.exec_params1("SELECT pg_try_advisory_lock($1)", choreo::db::kMigrationLockKey)[0]
+          .as<bool>();
+  if (taken)
+    tx.exec_params("SELECT pg_advisory_unlock($1)", choreo::db::kMigrationLockKey);
+  return taken;
+}
+
+TEST(Migrations, ConcurrentRunsApplyEachFileOnce) {
+  ScratchDatabase database;
+  const Migrator migrator(embedded_migrations());
+
+  // Both threads connect first, then start together, so their runs really overlap.
+  std::promise<void> go;
+  const std::shared_future<void> start = go.get_future().share();
+  const auto run = [&] {
+    pqxx::connection connection(database.url());
+    start.wait();
+    return migrator.run(connection);
+  };
+  auto first = std::async(std::launch::async, run);
+  auto second = std::async(std::launch::async, run);
+  go.set_value();
+  const MigrationReport a = first.get();
+  const MigrationReport b = second.get();
+
+  std::vector<std::string> applied = a.applied;
+  applied.insert(applied.end(), b.applied.begin(), b.applied.end());
+  std::sort(applied.begin(), applied.end());
+  EXPECT_EQ(applied, embedded_file_names()) << "every file applied exactly once in total";
+  EXPECT_EQ(a.applied.size() + a.skipped.size(), embedded_migrations().size());
+  EXPECT_EQ(b.applied.size() + b.skipped.size(), embedded_migrations().size());
+
+  EXPECT_EQ(recorded_versions(database.url()), embedded_versions());
+
+  pqxx::connection connection(database.url());
+  const auto third = migrator.run(connection);
+  EXPECT_TRUE(third.applied.empty());
+  EXPECT_EQ(third.skipped.size(), embedded_migrations().size());
+  EXPECT_TRUE(migration_lock_free(database.url()));
+}
+
+TEST(Migrations, AnAppliedFileThatChangedIsRefusedByName) {
+  ScratchDatabase database;
+  const Migrator migrator(embedded_migrations());
+  pqxx::connection connection(database.url());
+  migrator.run(connection);
+  {
+    pqxx::work tx(connection);
+    tx.exec("UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1");
+    tx.commit();
+  }
+  const std::string first_file = migrator.migrations().front().file_name;
+  try {
+    migrator.run(connection);
+    ADD_FAILURE() << "expected a MigrationError";
+  } catch (const MigrationError& error) {
+    EXPECT_NE(std::string(error.what()).find(first_file), std::string::npos) << error.what();
+  }
+  EXPECT_TRUE(migration_lock_free(database.url())) << "the lock is released after an error";
+}
+
+TEST(Migrations, AFailingFileLeavesNothingAndKeepsTheFilesBeforeIt) {
+  ScratchDatabase database;
+  const MigrationSource sources[] = {
+      {"001_good.sql", "CREATE TABLE migtest_good (x INT);"},
+      {"002_bad.sql", "CREATE TABLE migtest_bad (x INT);\nSELECT no_such_function();"},
+  };
+  const Migrator migrator(sources);
+  pqxx::connection connection(database.url());
+  try {
+    migrator.run(connection);
+    ADD_FAILURE() << "expected a MigrationError";
+  } catch (const MigrationError& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("002_bad.sql"), std::string::npos) << message;
+    EXPECT_EQ(message.find('\n'), std::string::npos) << "one line: " << message;
+  }
+  EXPECT_EQ(recorded_versions(database.url()), std::vector<int>{1});
+  pqxx::work tx(connection);
+  EXPECT_EQ(tx.exec1("SELECT to_regclass('migtest_good') IS NOT NULL")[0].as<bool>(), true);
+  EXPECT_EQ(tx.exec1("SELECT to_regclass('migtest_bad') IS NOT NULL")[0].as<bool>(), false);
+  tx.commit();
+  EXPECT_TRUE(migration_lock_free(database.url()));
+}
+
+// The choreoctl binary of this build: $CHOREOCTL_BIN, else <build>/choreoctl/choreoctl next to
+// this test's own <build>/tests/ folder.
+std::filesystem::path choreoctl_binary() {
+  if (const char* configured = std::getenv("CHOREOCTL_BIN"); configured && *configured) {
+    return configured;
+  }
+  return std::filesystem::read_symlink("/proc/self/exe").parent_path().parent_path() / "choreoctl" /
+         "choreoctl";
+}
+
+struct ProcessResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+// A child process with its own environment, stdout+stderr captured to a file.
+class ChildProcess {
+ public:
+  ChildProcess(const std::filesystem::path& binary, const std::vector<std::string>& args,
+               const std::vector<std::string>& extra_env)
+      : output_path_(std::filesystem::temp_directory_path() /
+                     ("choreoctl-test-" + random_hex(12) + ".out")) {
+    std::vector<std::string> env_strings;
+    for (char** entry = environ; *entry != nullptr; ++entry) {
+      const std::string text(*entry);
+      const bool overridden = std::any_of(extra_env.begin(), extra_env.end(), [&](const auto& e) {
+        return text.rfind(e.substr(0, e.find('=') + 1), 0) == 0;
+      });
+      if (!overridden)
+        env_strings.push_back(text);
+    }
+    env_strings.insert(env_strings.end(), extra_env.begin(), extra_env.end());
+    std::vector<char*> envp;
+    for (auto& entry : env_strings)
+      envp.push_back(entry.data());
+    envp.push_back(nullptr);
+
+    std::vector<std::string> argv_strings{binary.string()};
+    argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& arg : argv_strings)
+      argv.push_back(arg.data());
+    argv.push_back(nullptr);
+
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, output_path_.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+    const int error = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), envp.data());
+    posix_spawn_file_actions_destroy(&actions);
+    if (error != 0)
+      throw std::runtime_error("cannot start " + binary.string());
+  }
+
+  ~ChildProcess() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+    std::error_code ignored;
+    std::filesystem::remove(output_path_, ignored);
+  }
+
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+
+  // Waits up to `timeout`; a child still running then is killed and reported as exit -1.
+  ProcessResult wait(std::chrono::seconds timeout) {
+    ProcessResult result;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    int status = 0;
+    while (true) {
+      const pid_t done = ::waitpid(pid_, &status, WNOHANG);
+      if (done == pid_) {
+        result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        pid_ = -1;
+        break;
+      }
+      if (std::chrono::steady_clock::now() > deadline) {
+        ::kill(pid_, SIGKILL);
+        ::waitpid(pid_, nullptr, 0);
+        pid_ = -1;
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    std::ifstream file(output_path_);
+    std::ostringstream text;
+    text << file.rdbuf();
+    result.output = text.str();
+    return result;
+  }
+
+ private:
+  std::filesystem::path output_path_;
+  pid_t pid_ = -1;
+};
+
+TEST(Migrations, ConcurrentChoreoctlMigrateProcessesBothSucceed) {
+  const auto binary = choreoctl_binary();
+  ASSERT_TRUE(std::filesystem::exists(binary))
+      << binary << " does not exist: build the choreoctl target or set CHOREOCTL_BIN";
+  ScratchDatabase database;
+  const std::vector<std::string> env = {"DATABASE_URL=" + database.url()};
+
+  ChildProcess first(binary, {"migrate"}, env);
+  ChildProcess second(binary, {"migrate"}, env);
+  const auto a = first.wait(std::chrono::seconds(120));
+  const auto b = second.wait(std::chrono::seconds(120));
+  EXPECT_EQ(a.exit_code, 0) << a.output;
+  EXPECT_EQ(b.exit_code, 0) << b.output;
+
+  // The migration lock lets exactly one of them apply the first file.
+  const auto first_file = embedded_file_names().front();
+  const auto applied_by = [&](const ProcessResult& r) {
+    return r.output.find("applied " + first_file) != std::string::npos;
+  };
+  EXPECT_NE(applied_by(a), applied_by(b)) << a.output << "\n---\n" << b.output;
+  EXPECT_EQ(recorded_versions(database.url()), embedded_versions());
+
+  ChildProcess third(binary, {"migrate"}, env);
+  const auto c = third.wait(std::chrono::seconds(60));
+  EXPECT_EQ(c.exit_code, 0) << c.output;
+  EXPECT_NE(c.output.find("up to date"), std::string::npos) << c.output;
+}
+
+TEST(Migrations, ChoreoctlMigrateReportsAnUnreachableDatabaseInOneLine) {
+  const auto binary = choreoctl_binary();
+  ASSERT_TRUE(std::filesystem::exists(binary)) << binary;
+  ChildProcess child(binary, {"migrate"},
+                     {"DATABASE_URL=postgresql://nobody@127.0.0.1:1/none?connect_timeout=2"});
+  const auto result = child.wait(std::chrono::seconds(30));
+  EXPECT_EQ(result.exit_code, 1) << result.output;
+  EXPECT_EQ(result.output.rfind("choreoctl migrate: ", 0), 0U) << result.output;
+  EXPECT_EQ(std::count(result.output.begin(), result.output.end(), '\n'), 1) << result.output;
+}
+
+TEST(Migrations, WithDatabaseReplacesOnlyTheDatabaseName) {
+  EXPECT_EQ(with_database("postgresql://u:p@h:5/orders", "x"), "postgresql://u:p@h:5/x");
+  EXPECT_EQ(with_database("postgresql://u:p@h:5/orders?sslmode=disable", "x"),
+            "postgresql://u:p@h:5/x?sslmode=disable");
+  EXPECT_EQ(with_database("postgresql://h:5", "x"), "postgresql://h:5/x");
+  EXPECT_EQ(with_database("postgresql://h?a=b", "x"), "postgresql://h/x?a=b");
+  EXPECT_EQ(with_database("host=h dbname=orders", "x"), "host=h dbname=orders dbname=x");
+}
+
+}  // namespace

@@ -1,0 +1,46 @@
+#include "stack_clients.hpp"
+
+#include "stack_env.hpp"
+
+namespace choreo::testing {
+
+std::unique_ptr<pqxx::connection> connect_database() {
+  return std::make_unique<pqxx::connection>(StackEnv::current().database_url());
+}
+
+std::unique_ptr<bus::JetStreamClient> connect_jetstream(const std::string& client_name) {
+  bus::NatsSettings settings;
+  settings.urls = {StackEnv::current().nats_url()};
+  settings.client_name = client_name;
+  auto client = std::make_unique<bus::JetStreamClient>(settings);
+  client->ensure_stream(bus::StreamSettings{});
+  return client;
+}
+
+std::string query_value(pqxx::connection& connection, const std::string& sql) {
+  pqxx::nontransaction tx(connection);
+  const auto row = tx.exec1(sql);
+  return row[0].is_null() ? "" : row[0].as<std::string>();
+}
+
+long long query_count(pqxx::connection& connection, const std::string& sql) {
+  pqxx::nontransaction tx(connection);
+  return tx.exec1(sql)[0].as<long long>();
+}
+
+std::string insert_order(pqxx::connection& connection, const std::string& identifier) {
+  pqxx::work tx(connection);
+  tx.exec_params(
+      "INSERT INTO tb_user (identifier) VALUES ('integration-tests') ON CONFLICT DO NOTHING");
+  const auto id =
+      tx.exec_params1(
+            "INSERT INTO tb_order (identifier, fk_user, total) "
+            "SELECT $1, pk_user, 10.00 FROM tb_user WHERE identifier = 'integration-tests' "
+            "RETURNING id::text",
+            identifier)[0]
+          .as<std::string>();
+  tx.commit();
+  return id;
+}
+
+}  // namespace choreo::testing

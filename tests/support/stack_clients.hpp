@@ -1,0 +1,23 @@
+#pragma once
+
+#include <memory>
+#include <pqxx/pqxx>
+#include <string>
+
+#include "bus/jetstream.hpp"
+
+namespace choreo::testing {
+
+// Direct clients of the stack's PostgreSQL and JetStream, as a test (not a service) uses them.
+std::unique_ptr<pqxx::connection> connect_database();
+std::unique_ptr<bus::JetStreamClient> connect_jetstream(const std::string& client_name);
+
+// A scalar query result as text ("" for NULL).
+std::string query_value(pqxx::connection& connection, const std::string& sql);
+long long query_count(pqxx::connection& connection, const std::string& sql);
+
+// Creates a user and an order row directly (the order service is not part of these tests) and
+// returns the order's UUID.
+std::string insert_order(pqxx::connection& connection, const std::string& identifier);
+
+}  // namespace choreo::testing

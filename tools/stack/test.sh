@@ -1,0 +1,171 @@
+# shellcheck shell=bash
+# `./dev test`: dependencies, build, unit tests, then a fresh test stack (.stack-test, free ports,
+# test profile) for the integration, acceptance and walkthrough tests. The test stack is stopped
+# at the end whatever happens; its logs stay. Sourced by ./dev.
+
+TEST_PHASES=()
+
+record_phase() { TEST_PHASES+=("$1|$2|$3|${4:-}"); }
+
+# run_phase NAME COMMAND…: a timed phase. COMMAND runs in a subshell with errexit on, so one
+# failing command fails the phase without ending ./dev test.
+run_phase() {
+  local name=$1 started=$SECONDS status=0
+  shift
+  step "$name"
+  set +e
+  (
+    set -e
+    "$@"
+  )
+  status=$?
+  set -e
+  if ((status == 0)); then
+    record_phase "$name" passed $((SECONDS - started))
+  else
+    record_phase "$name" FAILED $((SECONDS - started))
+    error "$name failed"
+  fi
+  return "$status"
+}
+
+skip_phase() {
+  step "$1: skipped ($2)"
+  record_phase "$1" skipped 0 "$2"
+}
+
+test_unit() {
+  ctest --test-dir "$CHOREO_BUILD_DIR" -L unit --output-on-failure
+}
+
+test_stack_fresh() {
+  STACK_STEPS_AS_DETAILS=yes
+  stack_lock
+  if stack_exists; then
+    stack_load
+    stack_down
+  fi
+  stack_wipe
+  stack_lock # the wipe deleted the lock file; hold a lock on its successor
+  stack_up test free
+}
+
+# The stack's env (STACK_DIR, CHOREO_DEV, DATABASE_URL, TOKEN, …) for the tests.
+with_test_stack_env() {
+  # shellcheck source=/dev/null
+  source "$(stack_env_file)"
+  "$@"
+}
+
+test_integration() {
+  with_test_stack_env ctest --test-dir "$CHOREO_BUILD_DIR" -L integration --output-on-failure
+}
+
+have_python_tests() {
+  [[ -n $(find "$CHOREO_ROOT/tests" -name node_modules -prune -o -name 'test_*.py' -print -quit) ]]
+}
+
+test_acceptance() {
+  cd -- "$CHOREO_ROOT"
+  with_test_stack_env /usr/bin/python3 -m pytest tests/ -q
+}
+
+test_walkthrough() {
+  cd -- "$CHOREO_ROOT"
+  with_test_stack_env bash tests/walkthrough.sh
+}
+
+test_stack_teardown() {
+  trap - EXIT INT TERM
+  say ""
+  say "stopping the test stack (logs stay in $STACK_DIR/logs)"
+  if stack_exists; then
+    (
+      stack_load
+      stack_down
+    ) || warn "the test stack did not stop cleanly"
+  fi
+}
+
+show_test_stack_logs() {
+  local name log
+  say ""
+  say "Tail of each service log of the test stack:"
+  for name in "${ALL_SERVICES[@]}" nats; do
+    log=$(proc_log_file "$name")
+    [[ -f $log ]] || continue
+    say "  $name:"
+    show_log_tail "$log" 40
+  done
+  say "  (PostgreSQL: $STACK_DIR/logs/postgres.log, migrations: $STACK_DIR/logs/migrate.log)"
+}
+
+print_test_summary() {
+  local entry name result seconds note failed=()
+  say ""
+  say "${UI_BOLD}./dev test summary${UI_RESET}"
+  for entry in "${TEST_PHASES[@]}"; do
+    IFS='|' read -r name result seconds note <<<"$entry"
+    case $result in
+      passed) printf '  %-22s %spassed%s   %s\n' "$name" "$UI_GREEN" "$UI_RESET" "$(format_duration "$seconds")" ;;
+      FAILED) printf '  %-22s %sFAILED%s   %s\n' "$name" "$UI_RED" "$UI_RESET" "$(format_duration "$seconds")"
+        failed+=("$name") ;;
+      *) printf '  %-22s skipped  (%s)\n' "$name" "$note" ;;
+    esac
+  done
+  if ((${#failed[@]} == 0)); then
+    say "${UI_GREEN}all tests passed${UI_RESET} in $(format_duration "$SECONDS")"
+    return 0
+  fi
+  say "${UI_RED}FAILED:${UI_RESET} $(IFS=,; printf '%s' "${failed[*]}" | sed 's/,/, /g') (after $(format_duration "$SECONDS"))"
+  return 1
+}
+
+test_command() {
+  (($# == 0)) || usage_error "./dev test takes no arguments"
+  SECONDS=0
+  use_stack "$TEST_STACK_DIR"
+  steps_begin 7
+  local stack_ok=no
+  if [[ ${CHOREO_SKIP_DEPS:-} == 1 ]]; then
+    skip_phase "dependencies" "CHOREO_SKIP_DEPS=1"
+  elif ! run_phase "dependencies" install_dependencies; then
+    print_test_summary
+    return 1
+  fi
+  if ! run_phase "build" build_project; then
+    print_test_summary
+    return 1
+  fi
+  run_phase "unit tests" test_unit || true
+
+  trap test_stack_teardown EXIT
+  trap 'exit 130' INT TERM
+  run_phase "test stack" test_stack_fresh && stack_ok=yes
+  if [[ $stack_ok == yes ]]; then
+    run_phase "integration tests" test_integration || true
+    if have_python_tests; then
+      run_phase "acceptance (pytest)" test_acceptance || true
+    else
+      skip_phase "acceptance (pytest)" "no tests/**/test_*.py yet"
+    fi
+    if [[ -f $CHOREO_ROOT/tests/walkthrough.sh ]]; then
+      run_phase "walkthrough" test_walkthrough || true
+    else
+      skip_phase "walkthrough" "no tests/walkthrough.sh yet"
+    fi
+  else
+    skip_phase "integration tests" "no test stack"
+    skip_phase "acceptance (pytest)" "no test stack"
+    skip_phase "walkthrough" "no test stack"
+  fi
+
+  local passed=yes
+  local entry
+  for entry in "${TEST_PHASES[@]}"; do
+    [[ $entry != *'|FAILED|'* ]] || passed=no
+  done
+  [[ $passed == yes ]] || show_test_stack_logs
+  test_stack_teardown
+  print_test_summary
+}
