@@ -3,6 +3,7 @@
 
 #include <prometheus/registry.h>
 
+#include "child_process.hpp"
 #include "events/event.hpp"
 #include "outbox/outbox_relay.hpp"
 #include "polling.hpp"
@@ -128,6 +129,41 @@ TEST_F(OutboxRelayTest, OneActiveRelayPerSourceAndAStandbyTakesOver) {
   auto expected = a;
   expected.insert(expected.end(), b.begin(), b.end());
   EXPECT_EQ(received_ids(10), expected);
+}
+
+TEST_F(OutboxRelayTest, CrashAfterPublishBeforeMarkSentPublishesEachEventOnce) {
+  const auto ids = insert_rows(20);
+  const auto binary = choreoctl_binary();
+  const std::vector<std::string> env = {"DATABASE_URL=" + StackEnv::current().database_url(),
+                                        "NATS_URL=" + StackEnv::current().nats_url()};
+  auto crashing_env = env;
+  crashing_env.push_back("FAULT_POINT=after_publish_before_mark_sent");
+
+  ChildProcess crashing(binary, {"outbox-flush", "--source", source_}, crashing_env);
+  const auto crashed = crashing.wait(60s);
+  EXPECT_EQ(crashed.exit_code, 86) << crashed.output;
+  EXPECT_EQ(unpublished(), 20) << "published, but the crash came before marking the rows sent";
+
+  ChildProcess again(binary, {"outbox-flush", "--source", source_}, env);
+  const auto flushed = again.wait(60s);
+  EXPECT_EQ(flushed.exit_code, 0) << flushed.output;
+  EXPECT_EQ(unpublished(), 0);
+
+  // Published twice, stored once: the stream dropped the repeats by Nats-Msg-Id.
+  EXPECT_EQ(received_ids(20), ids);
+  EXPECT_TRUE(consumer_->fetch(64, 500ms).empty()) << "no second copy of any event";
+}
+
+TEST_F(OutboxRelayTest, FlushRefusesWhileARelayOfTheSourceIsActive) {
+  auto relay = make_relay(relay_settings());
+  relay->start();
+  ASSERT_TRUE(eventually([&] { return relay->active(); }));
+  ChildProcess flush(choreoctl_binary(), {"outbox-flush", "--source", source_},
+                     {"DATABASE_URL=" + StackEnv::current().database_url(),
+                      "NATS_URL=" + StackEnv::current().nats_url()});
+  const auto result = flush.wait(60s);
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.output.find("is running"), std::string::npos) << result.output;
 }
 
 }  // namespace

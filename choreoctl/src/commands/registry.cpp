@@ -6,6 +6,7 @@ std::vector<Command> all_commands() {
   return {
       migrate_command(),
       token_command(),
+      outbox_flush_command(),
       help_command(),
   };
 }

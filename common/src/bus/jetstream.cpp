@@ -56,9 +56,22 @@ MessageHandle make_message(const OutgoingMessage& message) {
   return handle;
 }
 
+// nats.c runs callbacks (disconnect notices, publish acks) on threads of its own. This guard,
+// created with the first client and so after the logger, is destroyed before the logger at exit:
+// it waits for those threads, so none logs into a logger that is already gone.
+void keep_nats_until_exit() {
+  spdlog::default_logger_raw();  // the logger must exist first, so that it is destroyed last
+  struct NatsLibrary {
+    NatsLibrary() { nats_Open(-1); }
+    ~NatsLibrary() { nats_CloseAndWait(2000); }
+  };
+  static NatsLibrary library;
+}
+
 }  // namespace
 
 JetStreamClient::JetStreamClient(NatsSettings settings) : settings_(std::move(settings)) {
+  keep_nats_until_exit();
   natsOptions* raw_options = nullptr;
   check(natsOptions_Create(&raw_options), "creating NATS options");
   options_.reset(raw_options);
@@ -367,6 +380,19 @@ std::vector<ReceivedMessage> PullConsumer::fetch(int batch, std::chrono::millise
   jsFetchRequest_Init(&request);
   request.Batch = batch;
   request.Expires = wait.count() * kNanosPerMilli;
+  return fetch(request);
+}
+
+std::vector<ReceivedMessage> PullConsumer::fetch_available(int batch) {
+  jsFetchRequest request;
+  jsFetchRequest_Init(&request);
+  request.Batch = batch;
+  request.NoWait = true;
+  request.Expires = 250 * kNanosPerMilli;
+  return fetch(request);
+}
+
+std::vector<ReceivedMessage> PullConsumer::fetch(jsFetchRequest& request) {
   natsMsgList list{};
   const natsStatus status = natsSubscription_FetchRequest(&list, subscription_.get(), &request);
   std::vector<ReceivedMessage> messages;

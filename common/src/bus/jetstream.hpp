@@ -115,10 +115,15 @@ class PullConsumer {
   // Up to `batch` messages; returns early once some arrived and no more are pending, or after
   // `wait` with none (an empty vector). Throws NatsError on connection problems.
   std::vector<ReceivedMessage> fetch(int batch, std::chrono::milliseconds wait);
+  // What is available right now (including messages already buffered for an earlier pull
+  // request), without waiting for more.
+  std::vector<ReceivedMessage> fetch_available(int batch);
 
   const ConsumerSettings& settings() const { return settings_; }
 
  private:
+  std::vector<ReceivedMessage> fetch(jsFetchRequest& request);
+
   SubscriptionHandle subscription_;
   ConsumerSettings settings_;
 };

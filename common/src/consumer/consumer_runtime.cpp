@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <optional>
 #include <pqxx/pqxx>
+#include <thread>
 
 #include "bus/nats_error.hpp"
 #include "consumer/dead_letters.hpp"
@@ -109,6 +110,35 @@ void ConsumerRuntime::loop(std::stop_token stop) {
       interruptible_sleep(stop, idle_backoff);
       idle_backoff = std::min(idle_backoff * 2, std::chrono::milliseconds(5000));
     }
+  }
+  release_unprocessed();
+}
+
+void ConsumerRuntime::release_unprocessed() {
+  if (!consumer_)
+    return;
+  // A pull request may stay open at the server for up to fetch_wait after our last fetch
+  // returned, and deliver into our buffer meanwhile. Once it has expired, hand back whatever we
+  // hold but will not process (nak without delay), so another instance gets it at once instead
+  // of after ACK_WAIT.
+  std::this_thread::sleep_for(settings_.fetch_wait);
+  std::size_t released = 0;
+  try {
+    for (int round = 0; round < 10; ++round) {
+      auto leftovers = consumer_->fetch_available(settings_.batch_size);
+      if (leftovers.empty())
+        break;
+      for (auto& message : leftovers)
+        message.nak(std::chrono::milliseconds(0));
+      released += leftovers.size();
+    }
+  } catch (const std::exception& error) {
+    spdlog::debug("consumer {}: releasing unprocessed messages: {}", settings_.consumer.durable,
+                  error.what());
+  }
+  if (released > 0) {
+    spdlog::info("consumer {}: handed back {} fetched but unprocessed message(s)",
+                 settings_.consumer.durable, released);
   }
 }
 

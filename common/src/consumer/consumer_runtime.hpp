@@ -41,6 +41,7 @@ class ConsumerRuntime {
  private:
   struct Pending;
   void loop(std::stop_token stop);
+  void release_unprocessed();
   bool ensure_subscribed();
   void process(std::vector<Pending>& batch);
   void fail_batch(std::vector<Pending>& batch, const std::string& why);
