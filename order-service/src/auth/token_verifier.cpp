@@ -1,0 +1,119 @@
+#include "auth/token_verifier.hpp"
+
+#include <jwt/jwt.hpp>
+
+#include "config/env.hpp"
+
+namespace choreo::order_service {
+namespace {
+
+constexpr std::size_t kMaxTokenLength = 8192;
+constexpr std::size_t kMaxSubjectLength = 255;  // tb_user.identifier's limit
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size())
+    return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+TokenSettings load_token_settings(const config::EnvReader& env) {
+  TokenSettings settings;
+  settings.hs256_secret =
+      env.required("JWT_SECRET", "the HS256 secret the API's tokens are signed with");
+  if (settings.hs256_secret.size() < 32) {
+    throw config::ConfigError(
+        "configuration: JWT_SECRET is too short; set JWT_SECRET to at least 32 characters");
+  }
+  settings.issuer = env.optional("OIDC_ISSUER_URL");
+  settings.audience = env.optional("OIDC_AUDIENCE");
+  return settings;
+}
+
+TokenVerifier::TokenVerifier(TokenSettings settings) : settings_(std::move(settings)) {}
+
+std::string_view TokenVerifier::bearer_token(const std::string* authorization_header) {
+  if (authorization_header == nullptr || authorization_header->empty()) {
+    throw Unauthenticated("missing Authorization header: send Authorization: Bearer <token>");
+  }
+  const std::string_view header = *authorization_header;
+  const auto space = header.find(' ');
+  if (space == std::string_view::npos || !iequals(header.substr(0, space), "Bearer")) {
+    throw Unauthenticated("the Authorization header must use the Bearer scheme");
+  }
+  auto token = header.substr(space + 1);
+  while (!token.empty() && token.front() == ' ')
+    token.remove_prefix(1);
+  while (!token.empty() && token.back() == ' ')
+    token.remove_suffix(1);
+  if (token.empty())
+    throw Unauthenticated("the Bearer token is empty");
+  return token;
+}
+
+Principal TokenVerifier::verify(std::string_view token) const {
+  if (token.size() > kMaxTokenLength)
+    throw Unauthenticated("the token is too long");
+  try {
+    // cpp-jwt checks exp and nbf when they are present (with the leeway), and the signature of
+    // the one algorithm allowed here.
+    auto decoded = jwt::decode(
+        jwt::string_view(token.data(), token.size()), jwt::params::algorithms({"HS256"}),
+        jwt::params::secret(settings_.hs256_secret), jwt::params::verify(true),
+        jwt::params::leeway(static_cast<uint32_t>(settings_.leeway.count())));
+    const auto& payload = decoded.payload();
+    if (!payload.has_claim("exp"))
+      throw Unauthenticated("the token has no exp (expiry) claim");
+    if (!payload.has_claim("sub"))
+      throw Unauthenticated("the token has no sub (subject) claim");
+    const auto& claims = payload.create_json_obj();
+    if (!claims["sub"].is_string())
+      throw Unauthenticated("the token's sub must be a string");
+    auto subject = claims["sub"].get<std::string>();
+    if (subject.empty() || subject.size() > kMaxSubjectLength) {
+      throw Unauthenticated("the token's sub must be 1 to 255 characters");
+    }
+    if (settings_.issuer) {
+      if (!claims.contains("iss") || !claims["iss"].is_string() ||
+          claims["iss"].get<std::string>() != *settings_.issuer) {
+        throw Unauthenticated("the token's issuer is not accepted");
+      }
+    }
+    if (settings_.audience) {
+      bool accepted = false;
+      if (claims.contains("aud") && claims["aud"].is_string()) {
+        accepted = claims["aud"].get<std::string>() == *settings_.audience;
+      } else if (claims.contains("aud") && claims["aud"].is_array()) {
+        for (const auto& entry : claims["aud"]) {
+          accepted =
+              accepted || (entry.is_string() && entry.get<std::string>() == *settings_.audience);
+        }
+      }
+      if (!accepted)
+        throw Unauthenticated("the token's audience is not accepted");
+    }
+    return Principal{std::move(subject)};
+  } catch (const Unauthenticated&) {
+    throw;
+  } catch (const jwt::TokenExpiredError&) {
+    throw Unauthenticated("the token has expired");
+  } catch (const jwt::ImmatureSignatureError&) {
+    throw Unauthenticated("the token is not valid yet (nbf)");
+  } catch (const jwt::InvalidAlgorithmError&) {
+    throw Unauthenticated("the token's algorithm is not accepted (HS256 only)");
+  } catch (const jwt::InvalidSignatureError&) {
+    throw Unauthenticated("the token's signature is invalid");
+  } catch (const std::exception&) {
+    // Malformed base64, JSON or structure: the details help no legitimate client.
+    throw Unauthenticated("the token is malformed");
+  }
+}
+
+}  // namespace choreo::order_service

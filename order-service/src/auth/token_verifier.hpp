@@ -1,0 +1,56 @@
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace choreo::config {
+class EnvReader;
+}
+
+namespace choreo::order_service {
+
+struct TokenSettings {
+  std::string hs256_secret;             // JWT_SECRET
+  std::optional<std::string> issuer;    // OIDC_ISSUER_URL: `iss` must match when set
+  std::optional<std::string> audience;  // OIDC_AUDIENCE: `aud` must contain it when set
+  std::chrono::seconds leeway{30};      // clock skew tolerated on exp / nbf
+};
+
+// JWT_SECRET (at least 32 characters: an HS256 key shorter than its hash is guessable),
+// OIDC_ISSUER_URL, OIDC_AUDIENCE.
+TokenSettings load_token_settings(const config::EnvReader& env);
+
+// Who a request acts for: the token's `sub`, which is tb_user.identifier.
+struct Principal {
+  std::string subject;
+};
+
+// A token that does not authenticate anyone. what() is safe to return to the client: it says
+// what is wrong with the token, never anything about the key.
+class Unauthenticated : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Verifies HS256 bearer tokens: the signature, `alg` (only HS256; `none` and every other
+// algorithm are refused), `exp` (required), `nbf`, and `iss`/`aud` when configured; `sub` is
+// required. Thread-safe: it holds only settings.
+class TokenVerifier {
+ public:
+  explicit TokenVerifier(TokenSettings settings);
+
+  // Throws Unauthenticated.
+  Principal verify(std::string_view token) const;
+
+  // The token of an `Authorization: Bearer <token>` header value; Unauthenticated when the
+  // header is missing or of another scheme.
+  static std::string_view bearer_token(const std::string* authorization_header);
+
+ private:
+  TokenSettings settings_;
+};
+
+}  // namespace choreo::order_service
