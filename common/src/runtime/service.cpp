@@ -8,6 +8,7 @@
 #include <iostream>
 #include <pqxx/pqxx>
 
+#include "bus/nats_error.hpp"
 #include "consumer/dead_letters.hpp"
 #include "db/errors.hpp"
 #include "db/migrator.hpp"
@@ -75,9 +76,14 @@ void Service::add_readiness_check(http::ReadinessCheck check) {
   checks_.push_back(std::move(check));
 }
 
+void Service::add_startup_step(std::string name, std::function<void()> step) {
+  startup_steps_.emplace_back(std::move(name), std::move(step));
+}
+
 bool Service::bootstrap() {
   auto wait = std::chrono::milliseconds(250);
   for (int attempt = 1; !shutdown_.requested(); ++attempt) {
+    std::string step = "migrations";
     try {
       if (settings_.migrate_on_start) {
         auto connection = pool_->open_dedicated();
@@ -86,13 +92,25 @@ bool Service::bootstrap() {
           spdlog::info("applied {} migration(s)", report.applied.size());
         }
       }
+      step = "the events stream";
       bus_->ensure_stream(bus::StreamSettings{});
+      for (const auto& [name, run_step] : startup_steps_) {
+        step = name;
+        run_step();
+      }
       return true;
-    } catch (const db::MigrationError& error) {
-      spdlog::critical("cannot migrate the database: {}", error.what());
-      return false;
     } catch (const std::exception& error) {
-      spdlog::warn("waiting for dependencies (attempt {}): {}", attempt, db::describe(error));
+      const auto* nats_error = dynamic_cast<const bus::NatsError*>(&error);
+      const bool retryable =
+          db::is_transient(error) || (nats_error != nullptr && nats_error->transient());
+      if (!retryable) {
+        // A bug or a misconfiguration: waiting will not fix it, and a clear exit beats a service
+        // that stays unready for ever.
+        spdlog::critical("cannot start: {}: {}", step, db::describe(error));
+        return false;
+      }
+      spdlog::warn("waiting for dependencies (attempt {}): {}: {}", attempt, step,
+                   db::describe(error));
       interruptible_sleep(shutdown_.token(), wait);
       wait = std::min(wait * 2, std::chrono::milliseconds(5000));
     }

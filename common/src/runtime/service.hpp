@@ -24,8 +24,8 @@ namespace choreo::runtime {
 // routes; run() then
 //   1. serves /healthz, /readyz and /metrics on LISTEN_ADDR at once (ready stays 503 until the
 //      database and NATS answer and every consumer has subscribed),
-//   2. migrates the database (MIGRATE_ON_START) and ensures the `events` stream, retrying
-//      while either is unreachable,
+//   2. migrates the database (MIGRATE_ON_START), ensures the `events` stream and runs the
+//      startup steps, retrying while the database or NATS is unreachable,
 //   3. starts the outbox relays and the consumers,
 //   4. on SIGTERM/SIGINT stops fetching, finishes and settles in-flight batches, flushes the
 //      outbox, closes connections and returns 0 (a watchdog bounds it by SHUTDOWN_TIMEOUT).
@@ -53,6 +53,9 @@ class Service {
   void add_consumer(consumer::ConsumerRuntimeSettings settings, consumer::EventHandler& handler);
   void add_outbox_relay(outbox::OutboxRelaySettings settings);
   void add_readiness_check(http::ReadinessCheck check);
+  // Runs after the migrations and before the consumers start; retried with them while the
+  // database is unreachable.
+  void add_startup_step(std::string name, std::function<void()> step);
 
   // Returns the process exit code.
   int run();
@@ -67,6 +70,7 @@ class Service {
   std::unique_ptr<bus::JetStreamClient> bus_;
   http::Router router_;
   std::vector<http::ReadinessCheck> checks_;
+  std::vector<std::pair<std::string, std::function<void()>>> startup_steps_;
   std::vector<std::unique_ptr<consumer::ConsumerRuntime>> consumers_;
   std::vector<std::unique_ptr<outbox::OutboxRelay>> relays_;
   std::vector<std::shared_ptr<void>> owned_;

@@ -35,10 +35,13 @@ std::string sign(const std::string& algorithm, const std::string& secret,
 std::string base64url(const std::string& text) {
   auto encoded = jwt::base64_encode(text.data(), text.size());
   for (auto& c : encoded) {
-    if (c == '+') c = '-';
-    if (c == '/') c = '_';
+    if (c == '+')
+      c = '-';
+    if (c == '/')
+      c = '_';
   }
-  while (!encoded.empty() && encoded.back() == '=') encoded.pop_back();
+  while (!encoded.empty() && encoded.back() == '=')
+    encoded.pop_back();
   return encoded;
 }
 

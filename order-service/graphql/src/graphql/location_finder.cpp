@@ -1,0 +1,32 @@
+#include "graphql/location_finder.hpp"
+
+namespace choreo::graphql {
+
+SourceLocation LocationFinder::locate(std::size_t offset) {
+  if (offset > source_.size()) {
+    offset = source_.size();
+  }
+  if (offset < offset_) {
+    offset_ = 0;
+    location_ = SourceLocation{};
+  }
+  for (; offset_ < offset; ++offset_) {
+    const auto byte = static_cast<unsigned char>(source_[offset_]);
+    if (byte == '\r') {
+      ++location_.line;
+      location_.column = 1;
+    } else if (byte == '\n') {
+      // "\r\n" is one line terminator: the '\r' already started the new line.
+      if (offset_ == 0 || source_[offset_ - 1] != '\r') {
+        ++location_.line;
+      }
+      location_.column = 1;
+    } else if ((byte & 0xC0U) != 0x80U) {
+      // Continuation bytes belong to the code point their lead byte already counted.
+      ++location_.column;
+    }
+  }
+  return location_;
+}
+
+}  // namespace choreo::graphql
