@@ -175,5 +175,27 @@ TEST_F(ConsumerRuntimeTest, FailuresBackOffThenBecomeDeadLettersAndOthersFlow) {
   worker->stop();
 }
 
+TEST_F(ConsumerRuntimeTest, OldInboxRowsArePrunedAndRecentOnesKept) {
+  const auto durable = settings().consumer.durable;
+  {
+    pqxx::work tx(*db_);
+    tx.exec_params(
+        "INSERT INTO tb_inbox (consumer, event_id, processed_at) VALUES ($1, 'old', now() - "
+        "interval '8 days'), ($1, 'recent', now() - interval '1 day')",
+        durable);
+    tx.commit();
+  }
+  RecordingHandler handler;
+  auto worker = runtime(settings(), handler);  // default retention: 7 days
+  worker->start();
+  const auto rows = [&](const std::string& id) {
+    return query_count(*db_, "SELECT count(*) FROM tb_inbox WHERE consumer = " +
+                                 db_->quote(durable) + " AND event_id = " + db_->quote(id));
+  };
+  EXPECT_TRUE(eventually([&] { return rows("old") == 0; }));
+  EXPECT_EQ(rows("recent"), 1);
+  worker->stop();
+}
+
 }  // namespace
 }  // namespace choreo::testing

@@ -93,6 +93,7 @@ void ConsumerRuntime::loop(std::stop_token stop) {
         idle_backoff = std::min(idle_backoff * 2, std::chrono::milliseconds(5000));
         continue;
       }
+      prune_inbox_when_due();
       auto received = consumer_->fetch(settings_.batch_size, settings_.fetch_wait);
       idle_backoff = std::chrono::milliseconds(200);
       if (received.empty())
@@ -112,6 +113,23 @@ void ConsumerRuntime::loop(std::stop_token stop) {
     }
   }
   release_unprocessed();
+}
+
+void ConsumerRuntime::prune_inbox_when_due() {
+  if (settings_.idempotency != Idempotency::inbox || Clock::now() < next_inbox_prune_)
+    return;
+  next_inbox_prune_ = Clock::now() + settings_.inbox_prune_interval;
+  try {
+    auto lease = pool_.acquire();
+    pqxx::work tx(*lease, "inbox_prune");
+    const auto pruned = inbox::prune(tx, settings_.consumer.durable, settings_.inbox_retention);
+    tx.commit();
+    if (pruned > 0)
+      spdlog::info("consumer {}: pruned {} old inbox rows", settings_.consumer.durable, pruned);
+  } catch (const std::exception& error) {
+    spdlog::warn("consumer {}: inbox pruning failed: {}", settings_.consumer.durable,
+                 db::describe(error));
+  }
 }
 
 void ConsumerRuntime::release_unprocessed() {

@@ -42,6 +42,7 @@ class ConsumerRuntime {
   struct Pending;
   void loop(std::stop_token stop);
   void release_unprocessed();
+  void prune_inbox_when_due();
   bool ensure_subscribed();
   void process(std::vector<Pending>& batch);
   void fail_batch(std::vector<Pending>& batch, const std::string& why);
@@ -54,6 +55,7 @@ class ConsumerRuntime {
   ConsumerMetrics metrics_;
   std::unique_ptr<bus::PullConsumer> consumer_;
   std::atomic<bool> subscribed_{false};
+  std::chrono::steady_clock::time_point next_inbox_prune_{};
   std::jthread thread_;
 };
 

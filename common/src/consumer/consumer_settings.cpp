@@ -28,6 +28,11 @@ ConsumerRuntimeSettings load_consumer_runtime_settings(const config::EnvReader& 
   settings.retry.backoff = env.durations_or("RETRY_BACKOFF", settings.retry.backoff);
   settings.batch_size = static_cast<int>(env.integer_or("CONSUMER_BATCH_SIZE", 64, 1, 1000));
   settings.fetch_wait = env.duration_or("CONSUMER_FETCH_WAIT", settings.fetch_wait);
+  const auto retention = env.duration_or("INBOX_RETENTION", settings.inbox_retention);
+  if (retention < std::chrono::hours(1)) {
+    throw config::ConfigError("configuration: INBOX_RETENTION is too short; set it to 1h or more");
+  }
+  settings.inbox_retention = std::chrono::duration_cast<std::chrono::hours>(retention);
   return settings;
 }
 

@@ -39,9 +39,13 @@ struct ConsumerRuntimeSettings {
   // Longest a fetch waits for the first message; a fetch returns as soon as messages are there,
   // so this bounds idle polling, not latency.
   std::chrono::milliseconds fetch_wait{500};
+  // How long inbox rows are kept (INBOX_RETENTION), and how often old ones are deleted.
+  std::chrono::hours inbox_retention{24 * 7};
+  std::chrono::milliseconds inbox_prune_interval{std::chrono::minutes(10)};
 };
 
-// MAX_DELIVER, RETRY_BACKOFF, ACK_WAIT, CONSUMER_BATCH_SIZE, CONSUMER_FETCH_WAIT.
+// MAX_DELIVER, RETRY_BACKOFF, ACK_WAIT, CONSUMER_BATCH_SIZE, CONSUMER_FETCH_WAIT,
+// INBOX_RETENTION.
 ConsumerRuntimeSettings load_consumer_runtime_settings(const config::EnvReader& env,
                                                        std::string durable,
                                                        std::string filter_subject);

@@ -14,10 +14,12 @@ bool claim(pqxx::transaction_base& tx, std::string_view consumer, std::string_vi
   return result.affected_rows() == 1;
 }
 
-long prune(pqxx::transaction_base& tx, int retention_days) {
-  const auto result =
-      tx.exec_params("DELETE FROM tb_inbox WHERE processed_at < now() - make_interval(days => $1)",
-                     retention_days);
+long prune(pqxx::transaction_base& tx, std::string_view consumer, std::chrono::hours retention,
+           int limit) {
+  const auto result = tx.exec_params(
+      "DELETE FROM tb_inbox WHERE ctid IN (SELECT ctid FROM tb_inbox WHERE consumer = $1 "
+      "AND processed_at < now() - make_interval(hours => $2) LIMIT $3)",
+      std::string(consumer), static_cast<int>(retention.count()), limit);
   return static_cast<long>(result.affected_rows());
 }
 

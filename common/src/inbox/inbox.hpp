@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,7 +24,11 @@ std::vector<db::PreparedStatement> prepared_statements();
 // commit and then sees the row.
 bool claim(pqxx::transaction_base& tx, std::string_view consumer, std::string_view event_id);
 
-// Deletes rows older than `retention_days`; returns how many.
-long prune(pqxx::transaction_base& tx, int retention_days);
+// Deletes up to `limit` of `consumer`'s rows older than `retention`; returns how many. Bounded, so
+// a backlog of old rows is cleared over several calls instead of one long-locking statement.
+// The retention must outlast any redelivery (ACK_WAIT, retries): after it, a repeat is caught
+// only by the effect's own per-order uniqueness.
+long prune(pqxx::transaction_base& tx, std::string_view consumer, std::chrono::hours retention,
+           int limit = 10000);
 
 }  // namespace choreo::inbox
