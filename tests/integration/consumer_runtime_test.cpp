@@ -55,10 +55,6 @@ class ConsumerRuntimeTest : public ::testing::Test {
  protected:
   void SetUp() override {
     suffix_ = unique_suffix();
-    for (auto& c : suffix_) {
-      if (c == '-')
-        c = '_';
-    }
     subject_ = "events.test.runtime." + suffix_;
     db_ = connect_database();
     {
@@ -66,13 +62,10 @@ class ConsumerRuntimeTest : public ::testing::Test {
       tx.exec("CREATE TABLE IF NOT EXISTS test_consumer_effects (event_id text NOT NULL)");
       tx.commit();
     }
-    db::PoolSettings pool_settings;
-    pool_settings.url = StackEnv::current().database_url();
-    pool_settings.size = 4;
     auto statements = inbox::prepared_statements();
     const auto dead = consumer::dead_letter_statements();
     statements.insert(statements.end(), dead.begin(), dead.end());
-    pool_ = std::make_unique<db::ConnectionPool>(pool_settings, statements);
+    pool_ = make_pool(4, statements);
     bus_ = connect_jetstream("consumer-runtime-test");
   }
 

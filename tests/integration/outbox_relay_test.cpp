@@ -19,16 +19,9 @@ class OutboxRelayTest : public ::testing::Test {
  protected:
   void SetUp() override {
     suffix_ = unique_suffix();
-    for (auto& c : suffix_) {
-      if (c == '-')
-        c = '_';
-    }
     source_ = "test-" + suffix_;
     subject_ = "events.test.outbox." + suffix_;
-    db::PoolSettings pool_settings;
-    pool_settings.url = StackEnv::current().database_url();
-    pool_settings.size = 2;
-    pool_ = std::make_unique<db::ConnectionPool>(pool_settings);
+    pool_ = make_pool(2);
     db_ = connect_database();
     bus_ = connect_jetstream("outbox-test");
     bus::ConsumerSettings consumer;

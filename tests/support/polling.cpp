@@ -23,7 +23,7 @@ std::string unique_suffix() {
   static std::atomic<int> counter{0};
   std::random_device device;
   const auto now = std::chrono::system_clock::now().time_since_epoch().count();
-  return std::to_string(now % 100000000) + "-" + std::to_string(device() % 100000) + "-" +
+  return std::to_string(now % 100000000) + "_" + std::to_string(device() % 100000) + "_" +
          std::to_string(++counter);
 }
 

@@ -17,6 +17,14 @@ std::unique_ptr<bus::JetStreamClient> connect_jetstream(const std::string& clien
   return client;
 }
 
+std::unique_ptr<db::ConnectionPool> make_pool(std::size_t size,
+                                              std::vector<db::PreparedStatement> statements) {
+  db::PoolSettings settings;
+  settings.url = StackEnv::current().database_url();
+  settings.size = size;
+  return std::make_unique<db::ConnectionPool>(settings, std::move(statements));
+}
+
 std::string query_value(pqxx::connection& connection, const std::string& sql) {
   pqxx::nontransaction tx(connection);
   const auto row = tx.exec1(sql);

@@ -5,12 +5,16 @@
 #include <string>
 
 #include "bus/jetstream.hpp"
+#include "db/connection_pool.hpp"
 
 namespace choreo::testing {
 
 // Direct clients of the stack's PostgreSQL and JetStream, as a test (not a service) uses them.
 std::unique_ptr<pqxx::connection> connect_database();
 std::unique_ptr<bus::JetStreamClient> connect_jetstream(const std::string& client_name);
+// A pool on the stack's database, as a service would have one.
+std::unique_ptr<db::ConnectionPool> make_pool(std::size_t size,
+                                              std::vector<db::PreparedStatement> statements = {});
 
 // A scalar query result as text ("" for NULL).
 std::string query_value(pqxx::connection& connection, const std::string& sql);
