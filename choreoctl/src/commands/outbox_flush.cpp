@@ -1,5 +1,5 @@
 #include <chrono>
-#include <pqxx/pqxx>
+#include <pqxx/connection>
 
 #include "bus/bus_settings.hpp"
 #include "bus/jetstream.hpp"
@@ -38,15 +38,7 @@ int run_outbox_flush(const CommandContext& context) {
 
   auto connection = pool.open_dedicated();
   // Same lock as the services' relays: a flush never races a running relay of that source.
-  bool locked = false;
-  {
-    pqxx::nontransaction lock_tx(*connection);
-    locked = lock_tx
-                 .exec_params1("SELECT pg_try_advisory_lock(hashtext('outbox-relay:' || $1))",
-                               *source)[0]
-                 .as<bool>();
-  }
-  if (!locked) {
+  if (!outbox::try_lock_relay(*connection, *source)) {
     context.err << "a relay for " << *source << " is running; it publishes the outbox itself\n";
     return kExitFailure;
   }

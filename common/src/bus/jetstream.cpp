@@ -29,22 +29,6 @@ void on_error(natsConnection*, natsSubscription*, natsStatus status, void*) {
   spdlog::warn("NATS asynchronous error: {}", natsStatus_GetText(status));
 }
 
-std::map<std::string, std::string> headers_of(natsMsg* message) {
-  std::map<std::string, std::string> result;
-  const char** keys = nullptr;
-  int count = 0;
-  if (natsMsgHeader_Keys(message, &keys, &count) != NATS_OK || keys == nullptr)
-    return result;
-  for (int i = 0; i < count; ++i) {
-    const char* value = nullptr;
-    if (natsMsgHeader_Get(message, keys[i], &value) == NATS_OK && value != nullptr) {
-      result.emplace(keys[i], value);
-    }
-  }
-  std::free(static_cast<void*>(keys));
-  return result;
-}
-
 MessageHandle make_message(const OutgoingMessage& message) {
   natsMsg* raw = nullptr;
   check(natsMsg_Create(&raw, message.subject.c_str(), nullptr, message.payload.data(),
@@ -358,7 +342,7 @@ StoredMessage JetStreamClient::get_message(const std::string& stream, std::uint6
   const char* data = natsMsg_GetData(message.get());
   stored.data.assign(data == nullptr ? "" : data,
                      static_cast<std::size_t>(natsMsg_GetDataLength(message.get())));
-  stored.headers = headers_of(message.get());
+  stored.headers = message_headers(message.get());
   stored.sequence = natsMsg_GetSequence(message.get());
   return stored;
 }

@@ -47,20 +47,25 @@ std::optional<std::string> ReceivedMessage::header(const char* key) const {
   return std::string(value);
 }
 
-std::map<std::string, std::string> ReceivedMessage::headers() const {
+std::map<std::string, std::string> message_headers(natsMsg* message) {
   std::map<std::string, std::string> result;
   const char** keys = nullptr;
   int count = 0;
-  if (natsMsgHeader_Keys(message_.get(), &keys, &count) != NATS_OK || keys == nullptr) {
+  if (natsMsgHeader_Keys(message, &keys, &count) != NATS_OK || keys == nullptr)
     return result;
-  }
   for (int i = 0; i < count; ++i) {
-    if (auto value = header(keys[i]))
-      result.emplace(keys[i], *value);
+    const char* value = nullptr;
+    if (natsMsgHeader_Get(message, keys[i], &value) == NATS_OK && value != nullptr) {
+      result.emplace(keys[i], value);
+    }
   }
   // natsMsgHeader_Keys allocates only the array; the strings belong to the message.
   std::free(static_cast<void*>(keys));
   return result;
+}
+
+std::map<std::string, std::string> ReceivedMessage::headers() const {
+  return message_headers(message_.get());
 }
 
 void ReceivedMessage::ack() {

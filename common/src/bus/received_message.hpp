@@ -11,6 +11,9 @@
 
 namespace choreo::bus {
 
+// Every header of a message (the last value of a repeated one).
+std::map<std::string, std::string> message_headers(natsMsg* message);
+
 // Where a delivered message sits in the stream and how often it has been delivered.
 struct DeliveryInfo {
   std::uint64_t stream_sequence = 0;

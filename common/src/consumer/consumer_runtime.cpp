@@ -15,19 +15,14 @@
 #include "db/savepoint.hpp"
 #include "events/payloads.hpp"
 #include "inbox/inbox.hpp"
+#include "runtime/interruptible_sleep.hpp"
 
 namespace choreo::consumer {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using runtime::interruptible_sleep;
 
-// Sleeps for `duration` unless stop is requested first.
-void interruptible_sleep(std::stop_token stop, std::chrono::milliseconds duration) {
-  std::mutex mutex;
-  std::condition_variable_any wake;
-  std::unique_lock lock(mutex);
-  wake.wait_for(lock, stop, duration, [] { return false; });
-}
+using Clock = std::chrono::steady_clock;
 
 }  // namespace
 

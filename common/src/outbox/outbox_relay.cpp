@@ -6,9 +6,12 @@
 #include <pqxx/pqxx>
 
 #include "db/errors.hpp"
+#include "runtime/interruptible_sleep.hpp"
 
 namespace choreo::outbox {
 namespace {
+
+using runtime::interruptible_sleep;
 
 using Clock = std::chrono::steady_clock;
 
@@ -20,13 +23,6 @@ class WakeUp final : public pqxx::notification_receiver {
   void operator()(const std::string&, int) override { woken = true; }
   bool woken = false;
 };
-
-void interruptible_sleep(std::stop_token stop, std::chrono::milliseconds duration) {
-  std::mutex mutex;
-  std::condition_variable_any wake;
-  std::unique_lock lock(mutex);
-  wake.wait_for(lock, stop, duration, [] { return false; });
-}
 
 std::string id_array(const std::vector<long long>& ids) {
   std::string text = "{";
@@ -47,6 +43,12 @@ std::string notify_channel(const std::string& source) {
       c = '_';
   }
   return channel;
+}
+
+bool try_lock_relay(pqxx::connection& connection, const std::string& source) {
+  pqxx::nontransaction tx(connection);
+  return tx.exec_params1("SELECT pg_try_advisory_lock(hashtext('outbox-relay:' || $1))", source)[0]
+      .as<bool>();
 }
 
 OutboxRelay::OutboxRelay(OutboxRelaySettings settings, db::ConnectionPool& pool,
@@ -170,15 +172,7 @@ void OutboxRelay::loop(std::stop_token stop) {
       connection = pool_.open_dedicated();
       // The lock belongs to this session: if the process dies, the server releases it and a
       // standby takes over.
-      bool leader = false;
-      {
-        pqxx::nontransaction lock_tx(*connection);
-        leader = lock_tx
-                     .exec_params1("SELECT pg_try_advisory_lock(hashtext('outbox-relay:' || $1))",
-                                   settings_.source)[0]
-                     .as<bool>();
-      }
-      if (!leader) {
+      if (!try_lock_relay(*connection, settings_.source)) {
         interruptible_sleep(stop, settings_.standby_retry);
         continue;
       }

@@ -35,6 +35,10 @@ struct OutboxRelaySettings {
 // tb_outbox uses the same rule.
 std::string notify_channel(const std::string& source);
 
+// Takes the session advisory lock that makes this connection the one relay of `source`; false
+// when another session holds it. Released when the session ends, so a crashed relay frees it.
+bool try_lock_relay(pqxx::connection& connection, const std::string& source);
+
 // Publishes a service's outbox rows to JetStream in id order, Nats-Msg-Id = the row's event id,
 // and marks them published. One active relay per source across all instances (a session
 // advisory lock on a dedicated connection; others stand by and take over when it is released).

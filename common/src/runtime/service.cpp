@@ -15,16 +15,10 @@
 #include "http/http_server.hpp"
 #include "http/metrics.hpp"
 #include "inbox/inbox.hpp"
+#include "runtime/interruptible_sleep.hpp"
 
 namespace choreo::runtime {
 namespace {
-
-void interruptible_sleep(std::stop_token stop, std::chrono::milliseconds duration) {
-  std::mutex mutex;
-  std::condition_variable_any wake;
-  std::unique_lock lock(mutex);
-  wake.wait_for(lock, stop, duration, [] { return false; });
-}
 
 // Ends the process if a graceful shutdown hangs (a stuck database call, say): an orchestrator
 // waiting on us should not have to escalate to SIGKILL.
