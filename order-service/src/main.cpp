@@ -1,7 +1,9 @@
-// order-service: the front door of the choreography. So far it runs its observer (table changes
-// -> outbox -> JetStream) and the status consumers; the GraphQL API is its open issue.
+// order-service: the front door of the choreography. It serves the GraphQL API, runs its observer
+// (table changes -> outbox -> JetStream) and consumes the events that move an order's status.
 #include <pqxx/pqxx>
 
+#include "api/graphql_endpoint.hpp"
+#include "api/order_schema.hpp"
 #include "auth/token_verifier.hpp"
 #include "consumer/consumer_settings.hpp"
 #include "events/subjects.hpp"
@@ -15,7 +17,16 @@ int main() {
   return runtime::service_main(
       "order-service", "0.0.0.0:8080", [](runtime::Service& service, const config::EnvReader& env) {
         // Read now so a bad secret stops the service at start, not at its first request.
-        service.emplace<order_service::TokenVerifier>(order_service::load_token_settings(env));
+        const auto& verifier =
+            service.emplace<order_service::TokenVerifier>(order_service::load_token_settings(env));
+        const auto& schema = service.emplace<graphql::Schema>(order_service::build_order_schema());
+        service.pool().add_prepared_statements(
+            order_service::GraphQLEndpoint::prepared_statements());
+        service
+            .emplace<order_service::GraphQLEndpoint>(
+                order_service::load_graphql_endpoint_settings(env), schema, verifier,
+                service.pool(), service.faults())
+            .mount(service.router());
 
         const auto observers = order_service::load_observer_config(env);
         service.add_startup_step("observer triggers", [&service, observers] {

@@ -372,8 +372,23 @@ std::vector<ReceivedMessage> PullConsumer::fetch_available(int batch) {
   jsFetchRequest_Init(&request);
   request.Batch = batch;
   request.NoWait = true;
-  request.Expires = 250 * kNanosPerMilli;
+  // The server answers at once when it has messages; with none, a no-wait pull still lasts until
+  // it expires, which fetch_ready() pays after every first message. Short, then.
+  request.Expires = 10 * kNanosPerMilli;
   return fetch(request);
+}
+
+std::vector<ReceivedMessage> PullConsumer::fetch_ready(int batch, std::chrono::milliseconds wait) {
+  auto messages = fetch(1, wait);
+  if (messages.empty() || batch <= 1) {
+    return messages;
+  }
+  auto more = fetch_available(batch - 1);
+  messages.reserve(messages.size() + more.size());
+  for (auto& message : more) {
+    messages.push_back(std::move(message));
+  }
+  return messages;
 }
 
 std::vector<ReceivedMessage> PullConsumer::fetch(jsFetchRequest& request) {
@@ -388,7 +403,9 @@ std::vector<ReceivedMessage> PullConsumer::fetch(jsFetchRequest& request) {
     }
     natsMsgList_Destroy(&list);
   }
-  if (status == NATS_TIMEOUT || (status != NATS_OK && !messages.empty()))
+  // NOT_FOUND: a no-wait request found nothing to deliver.
+  if (status == NATS_TIMEOUT || status == NATS_NOT_FOUND ||
+      (status != NATS_OK && !messages.empty()))
     return messages;
   check(status, "fetching from the durable consumer");
   return messages;

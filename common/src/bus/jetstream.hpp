@@ -118,6 +118,11 @@ class PullConsumer {
   // What is available right now (including messages already buffered for an earlier pull
   // request), without waiting for more.
   std::vector<ReceivedMessage> fetch_available(int batch);
+  // Waits up to `wait` for the first message only, then adds whatever else is available at
+  // once, up to `batch`. fetch() with a large batch holds a lone message until its pull request
+  // expires; this keeps a quiet system's per-hop latency at a round trip while a busy one still
+  // gets full batches.
+  std::vector<ReceivedMessage> fetch_ready(int batch, std::chrono::milliseconds wait);
 
   const ConsumerSettings& settings() const { return settings_; }
 

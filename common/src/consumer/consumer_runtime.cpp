@@ -89,7 +89,7 @@ void ConsumerRuntime::loop(std::stop_token stop) {
         continue;
       }
       prune_inbox_when_due();
-      auto received = consumer_->fetch(settings_.batch_size, settings_.fetch_wait);
+      auto received = consumer_->fetch_ready(settings_.batch_size, settings_.fetch_wait);
       idle_backoff = std::chrono::milliseconds(200);
       if (received.empty())
         continue;
@@ -158,7 +158,7 @@ void ConsumerRuntime::release_unprocessed() {
 std::size_t ConsumerRuntime::run_once() {
   if (!ensure_subscribed())
     return 0;
-  auto received = consumer_->fetch(settings_.batch_size, settings_.fetch_wait);
+  auto received = consumer_->fetch_ready(settings_.batch_size, settings_.fetch_wait);
   std::vector<Pending> batch;
   for (auto& message : received)
     batch.emplace_back(std::move(message));

@@ -12,6 +12,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
@@ -240,7 +241,10 @@ bhttp::response<bhttp::string_body> to_message(HttpResponse&& response, unsigned
 
 struct HttpServer::Impl {
   Impl(HttpServerSettings s, const Router& r)
-      : settings(std::move(s)), router(r), io(std::max(1, settings.threads)) {}
+      : settings(std::move(s)),
+        router(r),
+        workers(static_cast<std::size_t>(std::max(1, settings.worker_threads))),
+        io(std::max(1, settings.threads)) {}
 
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> serve(std::shared_ptr<Connection> connection);
@@ -248,6 +252,7 @@ struct HttpServer::Impl {
   asio::awaitable<void> reject_and_linger(Connection& connection, beast::flat_buffer& buffer,
                                           int status, unsigned version);
   HttpResponse respond(const HttpRequest& request) const;
+  asio::awaitable<HttpResponse> respond_on_worker(const HttpRequest& request);
   void bind();
   void run_io();
 
@@ -259,6 +264,8 @@ struct HttpServer::Impl {
   bool started = false;
   bool stopped = false;
   std::atomic<std::uint16_t> bound_port{0};
+  // Declared before the io_context, so it outlives every session that might await it.
+  asio::thread_pool workers;
   asio::io_context io;
   asio::strand<asio::io_context::executor_type> accept_strand{io.get_executor()};
   tcp::acceptor acceptor{accept_strand};
@@ -349,6 +356,14 @@ HttpResponse HttpServer::Impl::respond(const HttpRequest& request) const {
   return HttpResponse::text(500, "internal server error\n");
 }
 
+asio::awaitable<HttpResponse> HttpServer::Impl::respond_on_worker(const HttpRequest& request) {
+  // The session resumes on its own strand when the worker is done (use_awaitable binds the
+  // completion to the awaiting coroutine's executor).
+  co_return co_await asio::co_spawn(
+      workers, [this, &request]() -> asio::awaitable<HttpResponse> { co_return respond(request); },
+      kAwait);
+}
+
 asio::awaitable<void> HttpServer::Impl::serve_requests(Connection& connection) {
   auto& stream = connection.stream;
   beast::flat_buffer buffer;
@@ -398,7 +413,14 @@ asio::awaitable<void> HttpServer::Impl::serve_requests(Connection& connection) {
     const unsigned version = message.version();
     const bool wants_keep_alive = message.keep_alive();
     const bool head = message.method() == bhttp::verb::head;
-    HttpResponse response = respond(to_request(std::move(message)));
+    const HttpRequest request = to_request(std::move(message));
+    // Not a conditional expression: g++ 12 miscompiles co_await inside one.
+    HttpResponse response;
+    if (router.dispatch_for(request) == Dispatch::kWorkerThread) {
+      response = co_await respond_on_worker(request);
+    } else {
+      response = respond(request);
+    }
     // Decided after the handler: a stop() that began meanwhile must see this connection close.
     const bool keep_alive = wants_keep_alive && !tracker.closing();
     auto reply = to_message(std::move(response), version, head, keep_alive);
@@ -504,6 +526,9 @@ void HttpServer::stop() {
     thread.join();
   }
   impl.threads.clear();
+  // A handler still running (abandoned after drain_timeout) is waited for here: it holds
+  // references into the server.
+  impl.workers.join();
   // Sessions abandoned after drain_timeout stay suspended until the io_context is destroyed;
   // their clients must not wait that long. No I/O thread runs now, so this cannot race.
   for (const auto& connection : impl.tracker.remaining()) {

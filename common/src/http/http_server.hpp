@@ -22,11 +22,14 @@ struct HttpServerSettings {
   std::chrono::milliseconds drain_timeout{std::chrono::seconds(5)};
   std::size_t max_connections = 1024;  // connections past this are closed at once
   int threads = 1;
+  // Threads for handlers registered with Dispatch::kWorkerThread (blocking work). A request
+  // waiting for one holds its connection but no I/O thread.
+  int worker_threads = 4;
 };
 
 // A small HTTP/1.1 server: keep-alive, limits and timeouts on every read, and nothing else.
-// Sessions only do I/O; every decision about a request is the Router's. Handlers run on the I/O
-// threads, so they must be quick (read cached state, never probe a database).
+// Sessions only do I/O; every decision about a request is the Router's. Inline handlers run on
+// the I/O threads, so they must be quick; blocking ones run on the worker threads (see Dispatch).
 class HttpServer {
  public:
   // The router must outlive the server and must not change after start().
@@ -38,8 +41,8 @@ class HttpServer {
   // Binds and listens, then spawns the I/O threads and returns. Throws std::runtime_error such
   // as "cannot listen on 0.0.0.0:9104: Address already in use". Call at most once.
   void start();
-  // Stops accepting, closes idle keep-alive connections, lets requests in progress finish (up to
-  // drain_timeout), then joins the threads. Idempotent.
+  // Stops accepting, closes idle keep-alive connections, lets requests in progress finish and
+  // their answers go out (up to drain_timeout), then joins the threads. Idempotent.
   void stop();
   // The bound port (the real one when settings asked for 0); 0 before start().
   std::uint16_t port() const;

@@ -353,6 +353,71 @@ TEST(HttpServerDrainTest, StopAbandonsRequestsPastTheDrainTimeout) {
   EXPECT_TRUE(status == 200 || status == -1) << status;
 }
 
+// One I/O thread: were the blocking handler run on it, /healthz would wait for it to finish.
+class WorkerDispatchTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    router_.get("/healthz", [](const HttpRequest&) { return HttpResponse::text(200, "ok"); });
+    router_.get(
+        "/blocking",
+        [this](const HttpRequest&) {
+          entered_ = true;
+          while (!released_.load()) {
+            std::this_thread::sleep_for(1ms);
+          }
+          return HttpResponse::text(200, "done");
+        },
+        Dispatch::kWorkerThread);
+    HttpServerSettings settings;
+    settings.host = "127.0.0.1";
+    settings.threads = 1;
+    settings.worker_threads = 1;
+    server_ = std::make_unique<HttpServer>(settings, router_);
+    server_->start();
+  }
+  void TearDown() override {
+    released_ = true;
+    server_->stop();
+  }
+
+  std::future<Reply> call_blocking() {
+    return std::async(std::launch::async, [port = server_->port()] {
+      Client client(port);
+      return client.request("GET", "/blocking");
+    });
+  }
+
+  Router router_;
+  std::atomic<bool> entered_{false};
+  std::atomic<bool> released_{false};
+  std::unique_ptr<HttpServer> server_;
+};
+
+TEST_F(WorkerDispatchTest, ABlockedWorkerDoesNotStallTheIoThread) {
+  auto blocked = call_blocking();
+  ASSERT_TRUE(eventually([this] { return entered_.load(); }));
+  Client client(server_->port());
+  EXPECT_EQ(client.request("GET", "/healthz").status, 200);
+  EXPECT_EQ(blocked.wait_for(0ms), std::future_status::timeout);  // still held by the handler
+  released_ = true;
+  const auto reply = blocked.get();
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.body, "done");
+}
+
+TEST_F(WorkerDispatchTest, StopLetsAWorkerRequestFinish) {
+  auto blocked = call_blocking();
+  ASSERT_TRUE(eventually([this] { return entered_.load(); }));
+  auto stopping = std::async(std::launch::async, [this] { server_->stop(); });
+  EXPECT_EQ(stopping.wait_for(50ms), std::future_status::timeout);  // waits for the request
+  released_ = true;
+  stopping.get();
+  const auto reply = blocked.get();
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.body, "done");
+  EXPECT_FALSE(reply.keep_alive);
+}
+
 TEST_F(HttpServerTest, BindFailureNamesTheAddress) {
   auto taken = settings();
   taken.port = server_->port();

@@ -8,7 +8,8 @@
 
 namespace choreo::http {
 
-void Router::add(const std::string& method, const std::string& path, Handler handler) {
+void Router::add(const std::string& method, const std::string& path, Handler handler,
+                 Dispatch dispatch) {
   if (method.empty() || path.empty() || path.front() != '/') {
     throw std::invalid_argument("route needs a method and a path starting with '/': '" + method +
                                 " " + path + "'");
@@ -17,7 +18,7 @@ void Router::add(const std::string& method, const std::string& path, Handler han
     throw std::invalid_argument("route " + method + " " + path + " has no handler");
   }
   auto& methods = routes_[path];
-  if (!methods.emplace(method, std::move(handler)).second) {
+  if (!methods.emplace(method, Route{std::move(handler), dispatch}).second) {
     throw std::invalid_argument("route " + method + " " + path + " is registered twice");
   }
 }
@@ -44,22 +45,35 @@ std::string Router::allowed_methods(const std::string& path) const {
   return allowed;
 }
 
-HttpResponse Router::handle(const HttpRequest& request) const {
+const Router::Route* Router::find(const HttpRequest& request) const {
   const auto route = routes_.find(request.path);
   if (route == routes_.end()) {
-    return HttpResponse::text(404, "not found\n");
+    return nullptr;
   }
   const auto& methods = route->second;
-  auto handler = methods.find(request.method);
-  if (handler == methods.end() && request.method == "HEAD") {
-    handler = methods.find("GET");
+  auto entry = methods.find(request.method);
+  if (entry == methods.end() && request.method == "HEAD") {
+    entry = methods.find("GET");
   }
-  if (handler == methods.end()) {
+  return entry == methods.end() ? nullptr : &entry->second;
+}
+
+Dispatch Router::dispatch_for(const HttpRequest& request) const {
+  const Route* route = find(request);
+  return route == nullptr ? Dispatch::kInline : route->dispatch;
+}
+
+HttpResponse Router::handle(const HttpRequest& request) const {
+  const Route* route = find(request);
+  if (route == nullptr) {
+    if (routes_.count(request.path) == 0) {
+      return HttpResponse::text(404, "not found\n");
+    }
     return HttpResponse::text(405, "method not allowed\n")
         .with_header("Allow", allowed_methods(request.path));
   }
   try {
-    return handler->second(request);
+    return route->handler(request);
   } catch (const std::exception& error) {
     spdlog::error("http handler {} {} failed: {}", request.method, request.path, error.what());
   } catch (...) {

@@ -10,6 +10,11 @@ namespace choreo::http {
 
 using Handler = std::function<HttpResponse(const HttpRequest&)>;
 
+// Where the transport runs a handler. Inline handlers run on the I/O threads and must be quick
+// (read cached state); handlers that block (database work) run on the server's worker threads,
+// so a slow query never stalls the connections that share an I/O thread.
+enum class Dispatch { kInline, kWorkerThread };
+
 // Maps (method, exact path) to a handler. Pure logic: the transport parses a request, calls
 // handle() and writes whatever comes back, so every status decision here is unit-testable.
 //
@@ -19,9 +24,14 @@ class Router {
  public:
   // Throws std::invalid_argument if the same method and path are registered twice, because a
   // silently replaced handler is a wiring bug that is otherwise hard to see.
-  void add(const std::string& method, const std::string& path, Handler handler);
-  void get(const std::string& path, Handler handler) { add("GET", path, std::move(handler)); }
-  void post(const std::string& path, Handler handler) { add("POST", path, std::move(handler)); }
+  void add(const std::string& method, const std::string& path, Handler handler,
+           Dispatch dispatch = Dispatch::kInline);
+  void get(const std::string& path, Handler handler, Dispatch dispatch = Dispatch::kInline) {
+    add("GET", path, std::move(handler), dispatch);
+  }
+  void post(const std::string& path, Handler handler, Dispatch dispatch = Dispatch::kInline) {
+    add("POST", path, std::move(handler), dispatch);
+  }
 
   // The handler's response; 404 for an unknown path; 405 with an Allow field for a known path
   // and another method; 500 with a generic body if the handler throws (the exception is logged,
@@ -31,9 +41,19 @@ class Router {
   // "GET, HEAD, POST" for a registered path, "" otherwise.
   std::string allowed_methods(const std::string& path) const;
 
+  // How handle() would run this request's handler (kInline for 404s and 405s).
+  Dispatch dispatch_for(const HttpRequest& request) const;
+
  private:
-  // path -> method -> handler
-  std::map<std::string, std::map<std::string, Handler>> routes_;
+  struct Route {
+    Handler handler;
+    Dispatch dispatch;
+  };
+  // The route a request selects (HEAD falls back to GET), or nullptr.
+  const Route* find(const HttpRequest& request) const;
+
+  // path -> method -> route
+  std::map<std::string, std::map<std::string, Route>> routes_;
 };
 
 }  // namespace choreo::http

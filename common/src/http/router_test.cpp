@@ -98,5 +98,18 @@ TEST(RouterTest, RequestHeaderLookupIgnoresCase) {
   EXPECT_EQ(r.header("accept"), nullptr);
 }
 
+TEST(RouterTest, DispatchFollowsTheRouteAndHeadFallsBackToGet) {
+  Router router;
+  router.get(
+      "/a", [](const HttpRequest&) { return HttpResponse::text(200, "a"); },
+      Dispatch::kWorkerThread);
+  router.post("/a", [](const HttpRequest&) { return HttpResponse::text(200, "a"); });
+  EXPECT_EQ(router.dispatch_for(request("GET", "/a")), Dispatch::kWorkerThread);
+  EXPECT_EQ(router.dispatch_for(request("HEAD", "/a")), Dispatch::kWorkerThread);
+  EXPECT_EQ(router.dispatch_for(request("POST", "/a")), Dispatch::kInline);
+  EXPECT_EQ(router.dispatch_for(request("PUT", "/a")), Dispatch::kInline);  // a 405
+  EXPECT_EQ(router.dispatch_for(request("GET", "/b")), Dispatch::kInline);  // a 404
+}
+
 }  // namespace
 }  // namespace choreo::http

@@ -126,10 +126,7 @@ int Service::run() {
   http::HealthMonitor health(checks_);
   health.mount(router_);
   http::mount_metrics(router_, metrics_);
-  http::HttpServerSettings http_settings;
-  http_settings.host = settings_.listen.host;
-  http_settings.port = settings_.listen.port;
-  http::HttpServer server(http_settings, router_);
+  http::HttpServer server(settings_.http, router_);
   try {
     server.start();
   } catch (const std::exception& error) {
@@ -155,14 +152,15 @@ int Service::run() {
   shutdown_.wait();
 
   ShutdownWatchdog watchdog(settings_.shutdown_timeout);
-  // Order matters: consumers first (their batches may write outbox rows), then the relays flush
-  // those rows, then the endpoints and connections go.
+  // Order matters: the API first (in-flight requests finish; their outbox rows are committed),
+  // then the consumers (their batches may write outbox rows too), then the relays flush those
+  // rows, then the connections go.
+  server.stop();
   for (auto& runtime : consumers_)
     runtime->stop();
   for (auto& relay : relays_)
     relay->stop();
   health.stop();
-  server.stop();
   bus_->drain(std::chrono::seconds(2));
   spdlog::info("{} stopped cleanly", settings_.name);
   return 0;

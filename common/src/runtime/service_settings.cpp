@@ -20,6 +20,15 @@ ServiceSettings load_service_settings(const config::EnvReader& env, const std::s
   settings.nats = bus::load_nats_settings(env, name);
   settings.listen =
       config::parse_listen_address("LISTEN_ADDR", env.string_or("LISTEN_ADDR", default_listen));
+  settings.http.host = settings.listen.host;
+  settings.http.port = settings.listen.port;
+  settings.http.body_limit = static_cast<std::size_t>(
+      env.integer_or("HTTP_BODY_LIMIT", static_cast<std::int64_t>(settings.http.body_limit), 1024,
+                     std::int64_t{64} << 20));
+  settings.http.read_timeout = env.duration_or("HTTP_READ_TIMEOUT", settings.http.read_timeout);
+  settings.http.idle_timeout = env.duration_or("HTTP_IDLE_TIMEOUT", settings.http.idle_timeout);
+  settings.http.worker_threads =
+      static_cast<int>(env.integer_or("HTTP_WORKER_THREADS", settings.http.worker_threads, 1, 256));
   settings.migrate_on_start = env.boolean_or("MIGRATE_ON_START", true);
   settings.shutdown_timeout = env.duration_or("SHUTDOWN_TIMEOUT", settings.shutdown_timeout);
   settings.faults = FaultPoints::parse(env.string_or("FAULT_POINT", ""));

@@ -1,0 +1,67 @@
+#include <memory>
+#include <utility>
+
+#include "graphql/executor.hpp"
+#include "graphql/parser.hpp"
+#include "graphql/schema_impl.hpp"
+#include "graphql/syntax_error.hpp"
+#include "graphql/validation.hpp"
+
+namespace choreo::graphql {
+
+namespace {
+
+GraphQLError request_error(std::string message, std::vector<SourceLocation> locations = {}) {
+  return GraphQLError{std::move(message), std::move(locations), {}, error_code::kValidationFailed};
+}
+
+}  // namespace
+
+Preparation prepare(const Schema& schema, std::string_view source,
+                    const std::optional<std::string>& operation_name, const RequestLimits& limits) {
+  Preparation preparation;
+  auto document = std::make_shared<Document>();
+  try {
+    ParseOptions options;
+    options.max_tokens = limits.max_tokens;
+    *document = parse(source, options);
+  } catch (const ParseError& error) {
+    preparation.errors.push_back(
+        GraphQLError{error.what(), {error.location()}, {}, error_code::kParseFailed});
+    return preparation;
+  }
+
+  preparation.errors = validate(schema.impl(), *document, limits);
+  if (!preparation.errors.empty()) {
+    return preparation;
+  }
+
+  const OperationDefinition* chosen = nullptr;
+  for (const Definition& definition : document->definitions) {
+    const auto* operation = std::get_if<OperationDefinition>(&definition);
+    if (operation == nullptr) {
+      continue;
+    }
+    if (operation_name) {
+      if (operation->name == *operation_name) {
+        chosen = operation;
+      }
+    } else if (chosen != nullptr) {
+      preparation.errors.push_back(
+          request_error("Must provide operation name if query contains multiple operations."));
+      return preparation;
+    } else {
+      chosen = operation;
+    }
+  }
+  if (chosen == nullptr) {
+    preparation.errors.push_back(
+        request_error(operation_name ? "Unknown operation named \"" + *operation_name + "\"."
+                                     : std::string("Must provide an operation.")));
+    return preparation;
+  }
+  preparation.prepared = PreparedOperation{std::move(document), chosen};
+  return preparation;
+}
+
+}  // namespace choreo::graphql

@@ -1,0 +1,62 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/order_records.hpp"
+#include "db/connection_pool.hpp"
+
+namespace pqxx {
+class transaction_base;
+}
+
+namespace choreo::order_service {
+
+// One API request's reads and writes, inside the transaction the request runs in (as order_api,
+// with the user set, so row-level security decides what exists).
+//
+// Nested fields load in bulk: the first items() (or payment(), ...) call loads the items of every
+// order this store has returned so far, in one query, and later calls read the cache. A page of
+// 100 orders with their items, payments, shipments and events is therefore five queries.
+class OrderStore {
+ public:
+  // The statements every pooled connection prepares for the store.
+  static std::vector<db::PreparedStatement> prepared_statements();
+
+  explicit OrderStore(pqxx::transaction_base& transaction);
+
+  // nullopt when no visible order has this id (including ids that are not UUIDs).
+  std::optional<OrderRecord> order(std::string_view id);
+  // The user's orders, newest first.
+  std::vector<OrderRecord> orders(std::int64_t limit, std::int64_t offset);
+  std::vector<ProductRecord> products();
+  // For `user` (the request's user, which RLS also requires).
+  CreateOrderOutcome create_order(const std::string& user, const CreateOrderCommand& command);
+
+  const std::vector<OrderItemRecord>& items(std::int64_t order_pk);
+  const PaymentRecord* payment(std::int64_t order_pk);
+  const ShipmentRecord* shipment(std::int64_t order_pk);
+  const std::vector<OrderEventRecord>& events(std::int64_t order_pk);
+
+ private:
+  // Remembers a returned order, so the nested loaders know whose rows to fetch.
+  void remember(const OrderRecord& record);
+  // The orders seen but not yet loaded into `loaded`, as a PostgreSQL array literal, and marks
+  // them loaded; "" when there are none.
+  std::string take_unloaded(std::set<std::int64_t>& loaded);
+
+  pqxx::transaction_base& transaction_;
+  std::set<std::int64_t> seen_;
+  std::set<std::int64_t> items_loaded_, payments_loaded_, shipments_loaded_, events_loaded_;
+  std::map<std::int64_t, std::vector<OrderItemRecord>> items_;
+  std::map<std::int64_t, PaymentRecord> payments_;
+  std::map<std::int64_t, ShipmentRecord> shipments_;
+  std::map<std::int64_t, std::vector<OrderEventRecord>> events_;
+};
+
+}  // namespace choreo::order_service
