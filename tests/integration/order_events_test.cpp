@@ -28,6 +28,12 @@ class OrderEventsTest : public ::testing::Test {
       if (!harness.running(service))
         harness.start(service);
     }
+    // These tests move orders by publishing the workers' events themselves; running workers would
+    // move the same orders on their own.
+    for (const char* worker : {"inventory-worker", "payment-worker", "shipping-worker"}) {
+      if (harness.running(worker))
+        harness.stop(worker);
+    }
   }
 
   // Creates an order as the API will (fn_create_order) and returns its id.

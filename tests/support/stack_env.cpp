@@ -7,6 +7,36 @@
 
 namespace choreo::testing {
 
+namespace {
+
+// The value of one shell word as the env file writes it (printf %q, or quoted): quotes removed
+// and backslash escapes resolved, so "100ms\,200ms" reads as "100ms,200ms".
+std::string shell_word(const std::string& word) {
+  std::string value;
+  char quote = 0;
+  for (std::size_t i = 0; i < word.size(); ++i) {
+    const char c = word[i];
+    if (quote != 0) {
+      if (c == quote) {
+        quote = 0;
+      } else if (c == '\\' && quote == '"' && i + 1 < word.size()) {
+        value += word[++i];
+      } else {
+        value += c;
+      }
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '\\' && i + 1 < word.size()) {
+      value += word[++i];
+    } else {
+      value += c;
+    }
+  }
+  return value;
+}
+
+}  // namespace
+
 StackEnv StackEnv::parse(const std::string& text) {
   std::map<std::string, std::string> values;
   std::istringstream lines(text);
@@ -17,12 +47,7 @@ StackEnv StackEnv::parse(const std::string& text) {
     const auto equals = line.find('=');
     if (line.empty() || line[0] == '#' || equals == std::string::npos)
       continue;
-    auto value = line.substr(equals + 1);
-    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
-        value.back() == value.front()) {
-      value = value.substr(1, value.size() - 2);
-    }
-    values[line.substr(0, equals)] = value;
+    values[line.substr(0, equals)] = shell_word(line.substr(equals + 1));
   }
   return StackEnv(std::move(values));
 }

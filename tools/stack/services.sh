@@ -4,9 +4,8 @@
 
 ALL_SERVICES=(order-service inventory-worker payment-worker shipping-worker event-monitor)
 
-# The services that `./dev up` and the test stacks start: the implemented ones. Each issue that
-# implements a service adds it here (the others are still empty main()s).
-CHOREO_SERVICES=(order-service event-monitor)
+# The services that `./dev up` and the test stacks start: the implemented ones (all of them now).
+CHOREO_SERVICES=(order-service inventory-worker payment-worker shipping-worker event-monitor)
 
 # Ports of the `./dev up` stack (CONTRACT §6); other stacks pick free ports.
 declare -A SERVICE_DEFAULT_PORT=(

@@ -1,0 +1,20 @@
+#include "outbox/outbox_writer.hpp"
+
+#include <pqxx/pqxx>
+
+namespace choreo::outbox {
+
+std::vector<db::PreparedStatement> writer_statements() {
+  return {{"outbox_append",
+           "INSERT INTO tb_outbox (source, subject, payload) VALUES ($1, $2, $3::jsonb) "
+           "RETURNING event_id::text"}};
+}
+
+std::string append(pqxx::transaction_base& tx, std::string_view source, std::string_view subject,
+                   const nlohmann::json& payload) {
+  return tx
+      .exec_prepared1("outbox_append", std::string(source), std::string(subject), payload.dump())[0]
+      .as<std::string>();
+}
+
+}  // namespace choreo::outbox
