@@ -11,22 +11,31 @@ CHOREO_APT_PACKAGES=(
   python3 python3-pytest python3-httpx python3-pytest-asyncio
 )
 
-# Prints the packages of CHOREO_APT_PACKAGES that are not installed, one per line.
+# Only `./dev fuzz` needs these (clang with libFuzzer and the sanitizer runtimes), so a plain
+# build and CI do not download them.
+CHOREO_FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)
+
+# Prints the packages of the named list (default CHOREO_APT_PACKAGES) that are not installed,
+# one per line.
 missing_packages() {
+  local -n wanted=${1:-CHOREO_APT_PACKAGES}
   local installed package
-  installed=$(dpkg-query -W -f='${Package} ${db:Status-Status}\n' "${CHOREO_APT_PACKAGES[@]}" 2>/dev/null |
+  installed=$(dpkg-query -W -f='${Package} ${db:Status-Status}\n' "${wanted[@]}" 2>/dev/null |
     awk '$2 == "installed" { print $1 }') || true
-  for package in "${CHOREO_APT_PACKAGES[@]}"; do
+  for package in "${wanted[@]}"; do
     grep -qxF -- "$package" <<<"$installed" || printf '%s\n' "$package"
   done
 }
 
-# As root, or through sudo; `apt-get update` only when something is missing.
+# Installs the missing packages of the named list (default CHOREO_APT_PACKAGES): as root, or
+# through sudo; `apt-get update` only when something is missing.
 install_dependencies() {
+  local list=${1:-CHOREO_APT_PACKAGES}
+  local -n wanted=$list
   local -a missing sudo=()
-  mapfile -t missing < <(missing_packages)
+  mapfile -t missing < <(missing_packages "$list")
   if ((${#missing[@]} == 0)); then
-    ok "all ${#CHOREO_APT_PACKAGES[@]} Debian packages are installed"
+    ok "all ${#wanted[@]} Debian packages are installed"
     return 0
   fi
   if ((EUID != 0)); then

@@ -1,9 +1,6 @@
-// libFuzzer target for the parser and printer. Not part of the CMake build (gcc has no libFuzzer);
-// build and run it by hand, from the repository root:
-//   clang++-14 -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined \
-//     -I order-service/graphql/src $(ls order-service/graphql/src/graphql/*.cpp | grep -v _test) \
-//     order-service/graphql/fuzz/parser_fuzzer.cpp -o /tmp/graphql_parser_fuzzer
-//   /tmp/graphql_parser_fuzzer -max_len=4096 -max_total_time=300
+// libFuzzer target for the lexer, the parser (the whole grammar) and the printer. Not part of the
+// CMake build (gcc has no libFuzzer): `./dev fuzz [SECONDS]` builds it with clang-14 and runs it
+// (tools/stack/fuzz.sh).
 //
 // Checks, beyond "no crash": whatever parses prints to text that parses to the same tree, and
 // printing that tree again gives the same text.

@@ -9,7 +9,8 @@
 #include "graphql/box.hpp"
 #include "graphql/source_location.hpp"
 
-// The tree of an executable GraphQL document (operations and fragments). Plain value types:
+// The tree of a GraphQL document: operations and fragments, and the type-system definitions that
+// may appear beside them (which validation then rejects). Plain value types:
 // copyable, movable, visited with std::visit. Every node records where it starts in the source so
 // validation and execution errors can point at it. Names are stored without their sigils ("$id"
 // is the variable "id").
@@ -173,9 +174,142 @@ struct FragmentDefinition {
   SourceLocation location;  // of the keyword "fragment"
 };
 
-// Type-system definitions (schema, types, directives, extensions) join this variant when the
-// parser learns them.
-using Definition = std::variant<OperationDefinition, FragmentDefinition>;
+// ---- Type-system definitions ----------------------------------------------------------------
+//
+// The parser accepts the whole grammar so that a request carrying SDL fails validation with the
+// spec's "not executable" error rather than a syntax error. Nothing executes these nodes; they
+// exist to be validated, printed and compared. Each type definition doubles as its extension
+// ("extend type ..."), marked by `extension`, which never has a description.
+
+namespace type_system {
+
+// A reference to a named type, or a directive location, where only a name may appear.
+struct Name {
+  std::string value;
+  SourceLocation location;
+};
+
+// An argument of a field or directive, or a field of an input object.
+struct InputValueDefinition {
+  std::optional<StringValue> description;
+  std::string name;
+  Type type;
+  std::optional<Value> default_value;  // constant
+  std::vector<Directive> directives;   // constant arguments only
+  SourceLocation location;             // of the description, or of the name without one
+};
+
+struct FieldDefinition {
+  std::optional<StringValue> description;
+  std::string name;
+  std::vector<InputValueDefinition> arguments;
+  Type type;
+  std::vector<Directive> directives;
+  SourceLocation location;
+};
+
+struct EnumValueDefinition {
+  std::optional<StringValue> description;
+  std::string name;  // never true, false or null
+  std::vector<Directive> directives;
+  SourceLocation location;
+};
+
+// "query: Query" inside a schema definition.
+struct RootOperationTypeDefinition {
+  OperationType operation = OperationType::kQuery;
+  Name type;
+  SourceLocation location;
+};
+
+// Every definition below is located at its description, or at its first keyword ("extend",
+// "schema", "type", ...) without one.
+
+struct SchemaDefinition {
+  std::optional<StringValue> description;
+  std::vector<Directive> directives;
+  std::vector<RootOperationTypeDefinition> operation_types;
+  SourceLocation location;
+  bool extension = false;
+};
+
+struct ScalarTypeDefinition {
+  std::optional<StringValue> description;
+  std::string name;
+  std::vector<Directive> directives;
+  SourceLocation location;
+  bool extension = false;
+};
+
+struct ObjectTypeDefinition {
+  std::optional<StringValue> description;
+  std::string name;
+  std::vector<Name> interfaces;
+  std::vector<Directive> directives;
+  std::vector<FieldDefinition> fields;
+  SourceLocation location;
+  bool extension = false;
+};
+
+struct InterfaceTypeDefinition {
+  std::optional<StringValue> description;
+  std::string name;
+  std::vector<Name> interfaces;
+  std::vector<Directive> directives;
+  std::vector<FieldDefinition> fields;
+  SourceLocation location;
+  bool extension = false;
+};
+
+struct UnionTypeDefinition {
+  std::optional<StringValue> description;
+  std::string name;
+  std::vector<Directive> directives;
+  std::vector<Name> members;
+  SourceLocation location;
+  bool extension = false;
+};
+
+struct EnumTypeDefinition {
+  std::optional<StringValue> description;
+  std::string name;
+  std::vector<Directive> directives;
+  std::vector<EnumValueDefinition> values;
+  SourceLocation location;
+  bool extension = false;
+};
+
+struct InputObjectTypeDefinition {
+  std::optional<StringValue> description;
+  std::string name;
+  std::vector<Directive> directives;
+  std::vector<InputValueDefinition> fields;
+  SourceLocation location;
+  bool extension = false;
+};
+
+struct DirectiveDefinition {
+  std::optional<StringValue> description;
+  std::string name;
+  std::vector<InputValueDefinition> arguments;
+  bool repeatable = false;
+  std::vector<Name> locations;  // "FIELD", "QUERY", ...: only the spec's names parse
+  SourceLocation location;
+};
+
+}  // namespace type_system
+
+using Definition =
+    std::variant<OperationDefinition, FragmentDefinition, type_system::SchemaDefinition,
+                 type_system::ScalarTypeDefinition, type_system::ObjectTypeDefinition,
+                 type_system::InterfaceTypeDefinition, type_system::UnionTypeDefinition,
+                 type_system::EnumTypeDefinition, type_system::InputObjectTypeDefinition,
+                 type_system::DirectiveDefinition>;
+
+inline bool is_executable(const Definition& definition) {
+  return std::holds_alternative<OperationDefinition>(definition) ||
+         std::holds_alternative<FragmentDefinition>(definition);
+}
 
 struct Document {
   std::vector<Definition> definitions;  // never empty in a parsed document

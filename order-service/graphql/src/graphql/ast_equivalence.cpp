@@ -111,6 +111,71 @@ struct Structure {
     return a.name == b.name && same(a.type_condition, b.type_condition) &&
            same(a.directives, b.directives) && same(a.selection_set, b.selection_set);
   }
+
+  static bool same(const type_system::Name& a, const type_system::Name& b) {
+    return a.value == b.value;
+  }
+  static bool same(const type_system::InputValueDefinition& a,
+                   const type_system::InputValueDefinition& b) {
+    return same(a.description, b.description) && a.name == b.name && same(a.type, b.type) &&
+           same(a.default_value, b.default_value) && same(a.directives, b.directives);
+  }
+  static bool same(const type_system::FieldDefinition& a, const type_system::FieldDefinition& b) {
+    return same(a.description, b.description) && a.name == b.name &&
+           same(a.arguments, b.arguments) && same(a.type, b.type) &&
+           same(a.directives, b.directives);
+  }
+  static bool same(const type_system::EnumValueDefinition& a,
+                   const type_system::EnumValueDefinition& b) {
+    return same(a.description, b.description) && a.name == b.name &&
+           same(a.directives, b.directives);
+  }
+  static bool same(const type_system::RootOperationTypeDefinition& a,
+                   const type_system::RootOperationTypeDefinition& b) {
+    return a.operation == b.operation && same(a.type, b.type);
+  }
+  static bool same(const type_system::SchemaDefinition& a, const type_system::SchemaDefinition& b) {
+    return a.extension == b.extension && same(a.description, b.description) &&
+           same(a.directives, b.directives) && same(a.operation_types, b.operation_types);
+  }
+  static bool same(const type_system::ScalarTypeDefinition& a,
+                   const type_system::ScalarTypeDefinition& b) {
+    return a.extension == b.extension && same(a.description, b.description) && a.name == b.name &&
+           same(a.directives, b.directives);
+  }
+  static bool same(const type_system::ObjectTypeDefinition& a,
+                   const type_system::ObjectTypeDefinition& b) {
+    return a.extension == b.extension && same(a.description, b.description) && a.name == b.name &&
+           same(a.interfaces, b.interfaces) && same(a.directives, b.directives) &&
+           same(a.fields, b.fields);
+  }
+  static bool same(const type_system::InterfaceTypeDefinition& a,
+                   const type_system::InterfaceTypeDefinition& b) {
+    return a.extension == b.extension && same(a.description, b.description) && a.name == b.name &&
+           same(a.interfaces, b.interfaces) && same(a.directives, b.directives) &&
+           same(a.fields, b.fields);
+  }
+  static bool same(const type_system::UnionTypeDefinition& a,
+                   const type_system::UnionTypeDefinition& b) {
+    return a.extension == b.extension && same(a.description, b.description) && a.name == b.name &&
+           same(a.directives, b.directives) && same(a.members, b.members);
+  }
+  static bool same(const type_system::EnumTypeDefinition& a,
+                   const type_system::EnumTypeDefinition& b) {
+    return a.extension == b.extension && same(a.description, b.description) && a.name == b.name &&
+           same(a.directives, b.directives) && same(a.values, b.values);
+  }
+  static bool same(const type_system::InputObjectTypeDefinition& a,
+                   const type_system::InputObjectTypeDefinition& b) {
+    return a.extension == b.extension && same(a.description, b.description) && a.name == b.name &&
+           same(a.directives, b.directives) && same(a.fields, b.fields);
+  }
+  static bool same(const type_system::DirectiveDefinition& a,
+                   const type_system::DirectiveDefinition& b) {
+    return same(a.description, b.description) && a.name == b.name &&
+           same(a.arguments, b.arguments) && a.repeatable == b.repeatable &&
+           same(a.locations, b.locations);
+  }
 };
 
 }  // namespace

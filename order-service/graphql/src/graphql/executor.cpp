@@ -149,7 +149,7 @@ class Executor {
     ResultObject object;
     for (const auto& [key, fields] : collect_fields(type, sets)) {
       path_.emplace_back(key);
-      const OutputFieldDefinition* definition = type.find_field(fields.front()->name);
+      const OutputFieldDefinition* definition = schema_.find_field(type, fields.front()->name);
       Completion field = execute_field(type, definition, source, fields);
       path_.pop_back();
       if (field.failed && definition != nullptr && definition->type.non_null()) {

@@ -22,12 +22,16 @@
 
 namespace choreo::graphql {
 
-// CONTRACT §4's defaults. Each breach is a GRAPHQL_VALIDATION_FAILED error, never a crash.
+// CONTRACT §4's defaults. Each breach is a clear GraphQL error, never a crash: the two that are
+// checked before or while parsing (size, tokens) are GRAPHQL_PARSE_FAILED, the others
+// GRAPHQL_VALIDATION_FAILED.
 struct RequestLimits {
   std::size_t max_depth = 15;       // nesting of selection sets, fragments expanded
   std::size_t max_aliases = 100;    // aliased fields in the operation, fragments expanded
   std::size_t max_fields = 1000;    // field selections in the operation, fragments expanded
   std::size_t max_tokens = 50'000;  // lexical tokens in the document (parse step)
+  std::size_t max_operations = 10;  // operation definitions in the document
+  std::size_t max_document_bytes = 100 * 1024;  // size of the document's text, before parsing
 };
 
 // A document that passed validation, and the operation chosen from it. Cheap to copy.

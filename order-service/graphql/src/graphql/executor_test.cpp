@@ -420,6 +420,26 @@ TEST(Executor, LimitsTheTokensOfADocument) {
   EXPECT_FALSE(preparation.prepared.has_value());
 }
 
+TEST(Executor, LimitsTheSizeOfADocumentBeforeParsingIt) {
+  RequestLimits limits;
+  limits.max_document_bytes = 10;
+  EXPECT_TRUE(prepare(schema(), "{ hero }  ", std::nullopt, limits).prepared.has_value());
+  const Preparation preparation = prepare(schema(), "{ hero }   ", std::nullopt, limits);
+  ASSERT_EQ(preparation.errors.size(), 1U);
+  EXPECT_EQ(preparation.errors[0].code, error_code::kParseFailed);
+  EXPECT_EQ(preparation.errors[0].message, "The document is larger than the maximum of 10 bytes.");
+  EXPECT_TRUE(preparation.errors[0].locations.empty());
+  // The default is 100 KiB.
+  const std::string big = "{ hero }" + std::string(100 * 1024, ' ');
+  EXPECT_EQ(prepare(schema(), big, std::nullopt).errors.size(), 1U);
+}
+
+TEST(Executor, ReportsTypeSystemDefinitionsAsValidationFailures) {
+  EXPECT_EQ(
+      run("{ hero }\n  \"\"\"Doc\"\"\"\n  type Query { hero: String }"),
+      R"({"errors":[{"message":"The \"Query\" definition is not executable.","locations":[{"line":2,"column":3}],"extensions":{"code":"GRAPHQL_VALIDATION_FAILED"}}]})");
+}
+
 TEST(Executor, ExposesTheOperationTypeBeforeExecution) {
   const Preparation preparation = prepare(
       schema(), "mutation M { createOrder(input: {identifier: \"a\", total: \"1\"}) { id } }", "M");
@@ -453,6 +473,7 @@ TEST(Executor, HandlesALongChainOfFragments) {
   query += " fragment F3000 on Query { hero }";
   RequestLimits limits;
   limits.max_tokens = 0;
+  limits.max_document_bytes = 1 << 20;
   const Preparation preparation = prepare(schema(), query, std::nullopt, limits);
   ASSERT_TRUE(preparation.prepared.has_value());
   EXPECT_EQ(to_json(execute(schema(), *preparation.prepared, {}, ExecutionOptions{})),

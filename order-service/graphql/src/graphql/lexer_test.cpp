@@ -79,7 +79,7 @@ TEST(Lexer, ReadsNames) {
   EXPECT_EQ(tokens[3].value, "Z");
 }
 
-TEST(Lexer, CountsLinesForEveryLineTerminatorAndColumnsInCodePoints) {
+TEST(Lexer, CountsLinesForEveryLineTerminatorAndColumnsInUtf16CodeUnits) {
   const std::vector<Token> tokens = all_tokens("a\nb\r\nc\rd\n\n\"\xC3\xA9\xF0\x9F\x98\x80\" e");
   ASSERT_EQ(tokens.size(), 6U);
   EXPECT_EQ(tokens[0].location, (SourceLocation{1, 1}));
@@ -87,8 +87,9 @@ TEST(Lexer, CountsLinesForEveryLineTerminatorAndColumnsInCodePoints) {
   EXPECT_EQ(tokens[2].location, (SourceLocation{3, 1}));
   EXPECT_EQ(tokens[3].location, (SourceLocation{4, 1}));
   EXPECT_EQ(tokens[4].location, (SourceLocation{6, 1}));
-  // The string holds two code points (five bytes): the name after it is at column 6.
-  EXPECT_EQ(tokens[5].location, (SourceLocation{6, 6}));
+  // The string holds two code points (six bytes), the second beyond U+FFFF and so two UTF-16
+  // code units: the name after it is at column 7, where graphql-js puts it.
+  EXPECT_EQ(tokens[5].location, (SourceLocation{6, 7}));
 }
 
 TEST(Lexer, ReadsValidNumbers) {

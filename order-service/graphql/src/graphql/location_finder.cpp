@@ -21,6 +21,10 @@ SourceLocation LocationFinder::locate(std::size_t offset) {
         ++location_.line;
       }
       location_.column = 1;
+    } else if (byte >= 0xF0U) {
+      // A code point beyond U+FFFF: two UTF-16 code units, so two columns (as in graphql-js,
+      // whose columns count UTF-16 code units).
+      location_.column += 2;
     } else if ((byte & 0xC0U) != 0x80U) {
       // Continuation bytes belong to the code point their lead byte already counted.
       ++location_.column;

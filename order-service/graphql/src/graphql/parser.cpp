@@ -12,37 +12,38 @@ namespace choreo::graphql {
 
 namespace {
 
-// The keywords that open type-system definitions, and how to name those in a message.
-std::optional<std::string_view> type_system_definition_kind(std::string_view keyword) {
-  if (keyword == "schema") {
-    return "Schema definitions";
+bool is_directive_location(std::string_view name) {
+  static constexpr std::string_view kLocations[] = {"QUERY",
+                                                    "MUTATION",
+                                                    "SUBSCRIPTION",
+                                                    "FIELD",
+                                                    "FRAGMENT_DEFINITION",
+                                                    "FRAGMENT_SPREAD",
+                                                    "INLINE_FRAGMENT",
+                                                    "VARIABLE_DEFINITION",
+                                                    "SCHEMA",
+                                                    "SCALAR",
+                                                    "OBJECT",
+                                                    "FIELD_DEFINITION",
+                                                    "ARGUMENT_DEFINITION",
+                                                    "INTERFACE",
+                                                    "UNION",
+                                                    "ENUM",
+                                                    "ENUM_VALUE",
+                                                    "INPUT_OBJECT",
+                                                    "INPUT_FIELD_DEFINITION"};
+  for (const std::string_view location : kLocations) {
+    if (name == location) {
+      return true;
+    }
   }
-  if (keyword == "scalar") {
-    return "Scalar type definitions";
-  }
-  if (keyword == "type") {
-    return "Object type definitions";
-  }
-  if (keyword == "interface") {
-    return "Interface type definitions";
-  }
-  if (keyword == "union") {
-    return "Union type definitions";
-  }
-  if (keyword == "enum") {
-    return "Enum type definitions";
-  }
-  if (keyword == "input") {
-    return "Input object type definitions";
-  }
-  if (keyword == "directive") {
-    return "Directive definitions";
-  }
-  return std::nullopt;
+  return false;
 }
 
-// Recursive descent over the executable grammar with one token of lookahead (two where a
-// description may precede a definition). Recursion only happens at nesting constructs, and each
+// Recursive descent over the whole grammar with one token of lookahead (two where a description
+// or "extend" precedes a keyword). Where the grammar leaves a choice, it decides as the reference
+// implementation does, so the first syntax error of any document is the same one at the same
+// place. Recursion only happens at nesting constructs, and each
 // of those goes through NestingGuard, so max_depth bounds the stack.
 class Parser {
  public:
@@ -170,38 +171,50 @@ class Parser {
     if (peek(TokenKind::kBraceLeft)) {
       return parse_operation_definition();
     }
-    const bool has_description = peek(TokenKind::kString) || peek(TokenKind::kBlockString);
+    const bool has_description = peek_description();
     const Token& keyword = has_description ? peek_next() : token_;
     if (keyword.kind == TokenKind::kName) {
-      if (const auto kind = type_system_definition_kind(keyword.value)) {
-        reject_type_system_definition(*kind);
+      const std::string& word = keyword.value;
+      if (word == "schema") {
+        return parse_schema_definition();
+      }
+      if (word == "scalar") {
+        return parse_scalar_type_definition();
+      }
+      if (word == "type") {
+        return parse_object_type_definition();
+      }
+      if (word == "interface") {
+        return parse_interface_type_definition();
+      }
+      if (word == "union") {
+        return parse_union_type_definition();
+      }
+      if (word == "enum") {
+        return parse_enum_type_definition();
+      }
+      if (word == "input") {
+        return parse_input_object_type_definition();
+      }
+      if (word == "directive") {
+        return parse_directive_definition();
       }
       if (has_description) {
         throw ParseError(
             "Unexpected description, descriptions are supported only on type definitions.",
             token_.location);
       }
-      if (keyword.value == "query" || keyword.value == "mutation" ||
-          keyword.value == "subscription") {
+      if (word == "query" || word == "mutation" || word == "subscription") {
         return parse_operation_definition();
       }
-      if (keyword.value == "fragment") {
+      if (word == "fragment") {
         return parse_fragment_definition();
       }
-      if (keyword.value == "extend") {
-        reject_type_system_definition("Type system extensions");
+      if (word == "extend") {
+        return parse_type_system_extension();
       }
     }
     unexpected(keyword);
-  }
-
-  // Where the type-system grammar will plug in: until then, such a definition is reported as
-  // what it is rather than as an unexpected name.
-  [[noreturn]] void reject_type_system_definition(std::string_view kind) {
-    throw ParseError(std::string(kind) +
-                         " are not executable; a document may only contain operations and "
-                         "fragments.",
-                     token_.location);
   }
 
   OperationDefinition parse_operation_definition() {
@@ -288,6 +301,320 @@ class Parser {
     condition.location = token_.location;
     condition.name = parse_name();
     return condition;
+  }
+
+  // ---- Type-system definitions ----
+
+  bool peek_description() const {
+    return peek(TokenKind::kString) || peek(TokenKind::kBlockString);
+  }
+
+  std::optional<StringValue> parse_description() {
+    if (!peek_description()) {
+      return std::nullopt;
+    }
+    const bool block = peek(TokenKind::kBlockString);
+    return StringValue{advance().value, block};
+  }
+
+  type_system::Name parse_type_name() {
+    type_system::Name name;
+    name.location = token_.location;
+    name.value = parse_name();
+    return name;
+  }
+
+  type_system::SchemaDefinition parse_schema_definition() {
+    type_system::SchemaDefinition schema;
+    schema.location = token_.location;
+    schema.description = parse_description();
+    expect_keyword("schema");
+    schema.directives = parse_directives(true);
+    expect(TokenKind::kBraceLeft);
+    do {
+      schema.operation_types.push_back(parse_root_operation_type());
+    } while (!skip(TokenKind::kBraceRight));
+    return schema;
+  }
+
+  type_system::RootOperationTypeDefinition parse_root_operation_type() {
+    type_system::RootOperationTypeDefinition root;
+    root.location = token_.location;
+    root.operation = parse_operation_type();
+    expect(TokenKind::kColon);
+    root.type = parse_type_name();
+    return root;
+  }
+
+  type_system::ScalarTypeDefinition parse_scalar_type_definition() {
+    type_system::ScalarTypeDefinition scalar;
+    scalar.location = token_.location;
+    scalar.description = parse_description();
+    expect_keyword("scalar");
+    scalar.name = parse_name();
+    scalar.directives = parse_directives(true);
+    return scalar;
+  }
+
+  // "implements A & B", with an optional leading "&".
+  std::vector<type_system::Name> parse_implements_interfaces() {
+    std::vector<type_system::Name> interfaces;
+    if (skip_keyword("implements")) {
+      skip(TokenKind::kAmpersand);
+      do {
+        interfaces.push_back(parse_type_name());
+      } while (skip(TokenKind::kAmpersand));
+    }
+    return interfaces;
+  }
+
+  std::vector<type_system::FieldDefinition> parse_fields_definition() {
+    std::vector<type_system::FieldDefinition> fields;
+    if (skip(TokenKind::kBraceLeft)) {
+      do {
+        fields.push_back(parse_field_definition());
+      } while (!skip(TokenKind::kBraceRight));
+    }
+    return fields;
+  }
+
+  type_system::FieldDefinition parse_field_definition() {
+    type_system::FieldDefinition field;
+    field.location = token_.location;
+    field.description = parse_description();
+    field.name = parse_name();
+    field.arguments = parse_argument_definitions();
+    expect(TokenKind::kColon);
+    field.type = parse_type_reference();
+    field.directives = parse_directives(true);
+    return field;
+  }
+
+  std::vector<type_system::InputValueDefinition> parse_argument_definitions() {
+    std::vector<type_system::InputValueDefinition> arguments;
+    if (skip(TokenKind::kParenLeft)) {
+      do {
+        arguments.push_back(parse_input_value_definition());
+      } while (!skip(TokenKind::kParenRight));
+    }
+    return arguments;
+  }
+
+  type_system::InputValueDefinition parse_input_value_definition() {
+    type_system::InputValueDefinition input;
+    input.location = token_.location;
+    input.description = parse_description();
+    input.name = parse_name();
+    expect(TokenKind::kColon);
+    input.type = parse_type_reference();
+    if (skip(TokenKind::kEquals)) {
+      input.default_value = parse_value_literal(true);
+    }
+    input.directives = parse_directives(true);
+    return input;
+  }
+
+  type_system::ObjectTypeDefinition parse_object_type_definition() {
+    type_system::ObjectTypeDefinition object;
+    object.location = token_.location;
+    object.description = parse_description();
+    expect_keyword("type");
+    object.name = parse_name();
+    object.interfaces = parse_implements_interfaces();
+    object.directives = parse_directives(true);
+    object.fields = parse_fields_definition();
+    return object;
+  }
+
+  type_system::InterfaceTypeDefinition parse_interface_type_definition() {
+    type_system::InterfaceTypeDefinition interface;
+    interface.location = token_.location;
+    interface.description = parse_description();
+    expect_keyword("interface");
+    interface.name = parse_name();
+    interface.interfaces = parse_implements_interfaces();
+    interface.directives = parse_directives(true);
+    interface.fields = parse_fields_definition();
+    return interface;
+  }
+
+  // "= A | B", with an optional leading "|"; nothing at all is allowed too.
+  std::vector<type_system::Name> parse_union_members() {
+    std::vector<type_system::Name> members;
+    if (skip(TokenKind::kEquals)) {
+      skip(TokenKind::kPipe);
+      do {
+        members.push_back(parse_type_name());
+      } while (skip(TokenKind::kPipe));
+    }
+    return members;
+  }
+
+  type_system::UnionTypeDefinition parse_union_type_definition() {
+    type_system::UnionTypeDefinition union_type;
+    union_type.location = token_.location;
+    union_type.description = parse_description();
+    expect_keyword("union");
+    union_type.name = parse_name();
+    union_type.directives = parse_directives(true);
+    union_type.members = parse_union_members();
+    return union_type;
+  }
+
+  std::vector<type_system::EnumValueDefinition> parse_enum_values_definition() {
+    std::vector<type_system::EnumValueDefinition> values;
+    if (skip(TokenKind::kBraceLeft)) {
+      do {
+        type_system::EnumValueDefinition value;
+        value.location = token_.location;
+        value.description = parse_description();
+        if (peek_keyword("true") || peek_keyword("false") || peek_keyword("null")) {
+          throw ParseError(describe(token_) + " is reserved and cannot be used for an enum value.",
+                           token_.location);
+        }
+        value.name = parse_name();
+        value.directives = parse_directives(true);
+        values.push_back(std::move(value));
+      } while (!skip(TokenKind::kBraceRight));
+    }
+    return values;
+  }
+
+  type_system::EnumTypeDefinition parse_enum_type_definition() {
+    type_system::EnumTypeDefinition enum_type;
+    enum_type.location = token_.location;
+    enum_type.description = parse_description();
+    expect_keyword("enum");
+    enum_type.name = parse_name();
+    enum_type.directives = parse_directives(true);
+    enum_type.values = parse_enum_values_definition();
+    return enum_type;
+  }
+
+  std::vector<type_system::InputValueDefinition> parse_input_fields_definition() {
+    std::vector<type_system::InputValueDefinition> fields;
+    if (skip(TokenKind::kBraceLeft)) {
+      do {
+        fields.push_back(parse_input_value_definition());
+      } while (!skip(TokenKind::kBraceRight));
+    }
+    return fields;
+  }
+
+  type_system::InputObjectTypeDefinition parse_input_object_type_definition() {
+    type_system::InputObjectTypeDefinition input;
+    input.location = token_.location;
+    input.description = parse_description();
+    expect_keyword("input");
+    input.name = parse_name();
+    input.directives = parse_directives(true);
+    input.fields = parse_input_fields_definition();
+    return input;
+  }
+
+  type_system::DirectiveDefinition parse_directive_definition() {
+    type_system::DirectiveDefinition directive;
+    directive.location = token_.location;
+    directive.description = parse_description();
+    expect_keyword("directive");
+    expect(TokenKind::kAt);
+    directive.name = parse_name();
+    directive.arguments = parse_argument_definitions();
+    directive.repeatable = skip_keyword("repeatable");
+    expect_keyword("on");
+    skip(TokenKind::kPipe);
+    do {
+      const Token location = token_;
+      type_system::Name name = parse_type_name();
+      if (!is_directive_location(name.value)) {
+        unexpected(location);
+      }
+      directive.locations.push_back(std::move(name));
+    } while (skip(TokenKind::kPipe));
+    return directive;
+  }
+
+  // "extend" then the keyword of what it extends; an extension must add something.
+  Definition parse_type_system_extension() {
+    const Token& keyword = peek_next();
+    if (keyword.kind != TokenKind::kName) {
+      unexpected(keyword);
+    }
+    const std::string word = keyword.value;
+    const SourceLocation location = token_.location;
+    if (word == "schema") {
+      advance();
+      advance();
+      type_system::SchemaDefinition schema;
+      schema.location = location;
+      schema.extension = true;
+      schema.directives = parse_directives(true);
+      if (skip(TokenKind::kBraceLeft)) {
+        do {
+          schema.operation_types.push_back(parse_root_operation_type());
+        } while (!skip(TokenKind::kBraceRight));
+      }
+      require_extension_content(schema.directives.empty() && schema.operation_types.empty());
+      return schema;
+    }
+    if (word == "scalar") {
+      advance();
+      type_system::ScalarTypeDefinition scalar = parse_scalar_type_definition();
+      scalar.location = location;
+      scalar.extension = true;
+      require_extension_content(scalar.directives.empty());
+      return scalar;
+    }
+    if (word == "type") {
+      advance();
+      type_system::ObjectTypeDefinition object = parse_object_type_definition();
+      object.location = location;
+      object.extension = true;
+      require_extension_content(object.interfaces.empty() && object.directives.empty() &&
+                                object.fields.empty());
+      return object;
+    }
+    if (word == "interface") {
+      advance();
+      type_system::InterfaceTypeDefinition interface = parse_interface_type_definition();
+      interface.location = location;
+      interface.extension = true;
+      require_extension_content(interface.interfaces.empty() && interface.directives.empty() &&
+                                interface.fields.empty());
+      return interface;
+    }
+    if (word == "union") {
+      advance();
+      type_system::UnionTypeDefinition union_type = parse_union_type_definition();
+      union_type.location = location;
+      union_type.extension = true;
+      require_extension_content(union_type.directives.empty() && union_type.members.empty());
+      return union_type;
+    }
+    if (word == "enum") {
+      advance();
+      type_system::EnumTypeDefinition enum_type = parse_enum_type_definition();
+      enum_type.location = location;
+      enum_type.extension = true;
+      require_extension_content(enum_type.directives.empty() && enum_type.values.empty());
+      return enum_type;
+    }
+    if (word == "input") {
+      advance();
+      type_system::InputObjectTypeDefinition input = parse_input_object_type_definition();
+      input.location = location;
+      input.extension = true;
+      require_extension_content(input.directives.empty() && input.fields.empty());
+      return input;
+    }
+    unexpected(keyword);
+  }
+
+  // An extension that adds nothing fails at the token after it.
+  void require_extension_content(bool empty) const {
+    if (empty) {
+      unexpected(token_);
+    }
   }
 
   // ---- Selections ----

@@ -19,8 +19,8 @@ struct ParseOptions {
 
 // Every function here throws ParseError on malformed input.
 
-// Parses an executable document: operations (including the "{ ... }" shorthand) and fragments.
-// Anything else, type-system definitions included, is a ParseError.
+// Parses a document of the whole grammar: operations (including the "{ ... }" shorthand),
+// fragments, and type-system definitions and extensions (which validation rejects in a request).
 Document parse(std::string_view source, const ParseOptions& options = {});
 
 // A single input value, e.g. "[1, $x, {a: ENUM}]" (variables allowed).

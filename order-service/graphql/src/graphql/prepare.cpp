@@ -1,4 +1,5 @@
 #include <memory>
+#include <string>
 #include <utility>
 
 #include "graphql/executor.hpp"
@@ -20,6 +21,15 @@ GraphQLError request_error(std::string message, std::vector<SourceLocation> loca
 Preparation prepare(const Schema& schema, std::string_view source,
                     const std::optional<std::string>& operation_name, const RequestLimits& limits) {
   Preparation preparation;
+  if (source.size() > limits.max_document_bytes) {
+    preparation.errors.push_back(GraphQLError{"The document is larger than the maximum of " +
+                                                  std::to_string(limits.max_document_bytes) +
+                                                  " bytes.",
+                                              {},
+                                              {},
+                                              error_code::kParseFailed});
+    return preparation;
+  }
   auto document = std::make_shared<Document>();
   try {
     ParseOptions options;

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdio>
+#include <optional>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -85,6 +86,8 @@ class Printer {
       }
       first = false;
       std::visit([this](const auto& node) { this->definition(node); }, definition);
+      // A type definition without a body would swallow a following "{ ... }" as its fields.
+      shorthand_allowed_ = is_executable(definition);
     }
   }
 
@@ -141,8 +144,9 @@ class Printer {
 
  private:
   void definition(const OperationDefinition& operation) {
-    const bool shorthand = operation.operation == OperationType::kQuery && !operation.name &&
-                           operation.variable_definitions.empty() && operation.directives.empty();
+    const bool shorthand = shorthand_allowed_ && operation.operation == OperationType::kQuery &&
+                           !operation.name && operation.variable_definitions.empty() &&
+                           operation.directives.empty();
     if (!shorthand) {
       out_.append(operation_type_name(operation.operation));
       if (operation.name) {
@@ -171,6 +175,189 @@ class Printer {
     directives(fragment.directives);
     out_.push_back(' ');
     selection_set(fragment.selection_set);
+  }
+
+  // ---- Type-system definitions ----
+
+  void description(const std::optional<StringValue>& text) {
+    if (text) {
+      string(*text);
+      new_line();
+    }
+  }
+
+  void extend(bool extension) {
+    if (extension) {
+      out_.append("extend ");
+    }
+  }
+
+  void definition(const type_system::SchemaDefinition& schema) {
+    description(schema.description);
+    extend(schema.extension);
+    out_.append("schema");
+    directives(schema.directives);
+    if (!schema.operation_types.empty()) {
+      out_.append(" {");
+      ++indent_;
+      for (const auto& root : schema.operation_types) {
+        new_line();
+        out_.append(operation_type_name(root.operation));
+        out_.append(": ");
+        out_.append(root.type.value);
+      }
+      --indent_;
+      new_line();
+      out_.push_back('}');
+    }
+  }
+
+  void definition(const type_system::ScalarTypeDefinition& scalar) {
+    description(scalar.description);
+    extend(scalar.extension);
+    out_.append("scalar ");
+    out_.append(scalar.name);
+    directives(scalar.directives);
+  }
+
+  void definition(const type_system::ObjectTypeDefinition& object) {
+    description(object.description);
+    extend(object.extension);
+    out_.append("type ");
+    out_.append(object.name);
+    names(" implements ", " & ", object.interfaces);
+    directives(object.directives);
+    field_definitions(object.fields);
+  }
+
+  void definition(const type_system::InterfaceTypeDefinition& interface) {
+    description(interface.description);
+    extend(interface.extension);
+    out_.append("interface ");
+    out_.append(interface.name);
+    names(" implements ", " & ", interface.interfaces);
+    directives(interface.directives);
+    field_definitions(interface.fields);
+  }
+
+  void definition(const type_system::UnionTypeDefinition& union_type) {
+    description(union_type.description);
+    extend(union_type.extension);
+    out_.append("union ");
+    out_.append(union_type.name);
+    directives(union_type.directives);
+    names(" = ", " | ", union_type.members);
+  }
+
+  void definition(const type_system::EnumTypeDefinition& enum_type) {
+    description(enum_type.description);
+    extend(enum_type.extension);
+    out_.append("enum ");
+    out_.append(enum_type.name);
+    directives(enum_type.directives);
+    if (!enum_type.values.empty()) {
+      out_.append(" {");
+      ++indent_;
+      for (const auto& value : enum_type.values) {
+        new_line();
+        description(value.description);
+        out_.append(value.name);
+        directives(value.directives);
+      }
+      --indent_;
+      new_line();
+      out_.push_back('}');
+    }
+  }
+
+  void definition(const type_system::InputObjectTypeDefinition& input) {
+    description(input.description);
+    extend(input.extension);
+    out_.append("input ");
+    out_.append(input.name);
+    directives(input.directives);
+    if (!input.fields.empty()) {
+      out_.append(" {");
+      ++indent_;
+      for (const auto& field : input.fields) {
+        new_line();
+        input_value_definition(field);
+      }
+      --indent_;
+      new_line();
+      out_.push_back('}');
+    }
+  }
+
+  void definition(const type_system::DirectiveDefinition& directive) {
+    description(directive.description);
+    out_.append("directive @");
+    out_.append(directive.name);
+    argument_definitions(directive.arguments);
+    if (directive.repeatable) {
+      out_.append(" repeatable");
+    }
+    names(" on ", " | ", directive.locations);
+  }
+
+  void names(std::string_view before, std::string_view separator,
+             const std::vector<type_system::Name>& list) {
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      out_.append(i == 0 ? before : separator);
+      out_.append(list[i].value);
+    }
+  }
+
+  void field_definitions(const std::vector<type_system::FieldDefinition>& fields) {
+    if (fields.empty()) {
+      return;
+    }
+    out_.append(" {");
+    ++indent_;
+    for (const auto& field : fields) {
+      new_line();
+      description(field.description);
+      out_.append(field.name);
+      argument_definitions(field.arguments);
+      out_.append(": ");
+      type(field.type);
+      directives(field.directives);
+    }
+    --indent_;
+    new_line();
+    out_.push_back('}');
+  }
+
+  void argument_definitions(const std::vector<type_system::InputValueDefinition>& arguments) {
+    if (arguments.empty()) {
+      return;
+    }
+    out_.push_back('(');
+    for (std::size_t i = 0; i < arguments.size(); ++i) {
+      out_.append(i == 0 ? "" : ", ");
+      if (arguments[i].description) {
+        string(*arguments[i].description);
+        out_.push_back(' ');
+      }
+      input_value_definition_without_description(arguments[i]);
+    }
+    out_.push_back(')');
+  }
+
+  void input_value_definition(const type_system::InputValueDefinition& input) {
+    description(input.description);
+    input_value_definition_without_description(input);
+  }
+
+  void input_value_definition_without_description(const type_system::InputValueDefinition& input) {
+    out_.append(input.name);
+    out_.append(": ");
+    type(input.type);
+    if (input.default_value) {
+      out_.append(" = ");
+      value(*input.default_value);
+    }
+    directives(input.directives);
   }
 
   void variable_definition(const VariableDefinition& definition) {
@@ -277,6 +464,7 @@ class Printer {
 
   std::string out_;
   std::size_t indent_ = 0;
+  bool shorthand_allowed_ = true;
 };
 
 }  // namespace

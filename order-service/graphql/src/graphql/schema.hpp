@@ -65,6 +65,8 @@ struct ScalarDefinition {
   // Input coercion of a literal written in the document (never a Variable: the engine resolves
   // those first). Int and Float literals keep their source text, so exact decimals survive.
   std::function<InputValue(const Value&)> parse_literal{};
+  // Where the scalar's format is specified (introspection's specifiedByURL, SDL's @specifiedBy).
+  std::optional<std::string> specified_by_url{};
 };
 
 class SchemaBuilder;
@@ -93,7 +95,8 @@ class SchemaBuilder {
   SchemaBuilder& operator=(SchemaBuilder&&) noexcept;
 
   // Int, Float, String, Boolean and ID are built in (with the spec's coercion rules), as are the
-  // directives @include and @skip.
+  // directives @include, @skip, @deprecated and @specifiedBy, and introspection (__schema,
+  // __type and the types they return).
   SchemaBuilder& scalar(ScalarDefinition definition);
   SchemaBuilder& object(std::string name, std::vector<FieldDefinition> fields,
                         std::string description = {});

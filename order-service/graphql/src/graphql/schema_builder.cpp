@@ -4,6 +4,7 @@
 
 #include "graphql/built_in_scalars.hpp"
 #include "graphql/input_coercion.hpp"
+#include "graphql/introspection.hpp"
 #include "graphql/parser.hpp"
 #include "graphql/schema.hpp"
 #include "graphql/schema_impl.hpp"
@@ -95,6 +96,7 @@ class Builder {
     }
     impl_->mutation = root("mutation", mutation);
     impl_->subscription = root("subscription", subscription);
+    add_introspection(*impl_);
     return impl_;
   }
 
@@ -134,6 +136,7 @@ class Builder {
       type.serialize = scalar->serialize;
       type.parse_value = scalar->parse_value;
       type.parse_literal = scalar->parse_literal;
+      type.specified_by_url = scalar->specified_by_url;
     } else if (const auto* object = std::get_if<ObjectSpec>(&spec)) {
       define_object(*object, type);
     } else if (const auto* input = std::get_if<InputObjectSpec>(&spec)) {
@@ -299,6 +302,15 @@ class Builder {
         {std::move(reason)},
         {DirectiveLocation::kFieldDefinition, DirectiveLocation::kArgumentDefinition,
          DirectiveLocation::kInputFieldDefinition, DirectiveLocation::kEnumValue},
+        true});
+    const TypeRef required_string{TypeRef::Kind::kNonNull, nullptr,
+                                  std::make_shared<const TypeRef>(string)};
+    impl_->directives.push_back(DirectiveDefinition{
+        "specifiedBy",
+        "Exposes a URL that specifies the behavior of this scalar.",
+        {built_in_argument("url", required_string,
+                           "The URL that specifies the behavior of this scalar.")},
+        {DirectiveLocation::kScalar},
         true});
   }
 

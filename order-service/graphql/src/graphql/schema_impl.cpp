@@ -94,6 +94,20 @@ std::string_view directive_location_name(DirectiveLocation location) {
       return "ARGUMENT_DEFINITION";
     case DirectiveLocation::kInputFieldDefinition:
       return "INPUT_FIELD_DEFINITION";
+    case DirectiveLocation::kSchema:
+      return "SCHEMA";
+    case DirectiveLocation::kScalar:
+      return "SCALAR";
+    case DirectiveLocation::kObject:
+      return "OBJECT";
+    case DirectiveLocation::kInterface:
+      return "INTERFACE";
+    case DirectiveLocation::kUnion:
+      return "UNION";
+    case DirectiveLocation::kEnum:
+      return "ENUM";
+    case DirectiveLocation::kInputObject:
+      return "INPUT_OBJECT";
   }
   return "";
 }
@@ -120,6 +134,21 @@ bool DirectiveDefinition::allowed_at(DirectiveLocation location) const {
 const TypeDefinition* Schema::Impl::find_type(std::string_view name) const {
   const auto it = types_by_name.find(name);
   return it == types_by_name.end() ? nullptr : it->second;
+}
+
+const OutputFieldDefinition* Schema::Impl::find_field(const TypeDefinition& parent,
+                                                      std::string_view field_name) const {
+  if (const OutputFieldDefinition* field = parent.find_field(field_name)) {
+    return field;
+  }
+  if (&parent == query) {
+    for (const OutputFieldDefinition& field : introspection_fields) {
+      if (field.name == field_name) {
+        return &field;
+      }
+    }
+  }
+  return nullptr;
 }
 
 const DirectiveDefinition* Schema::Impl::find_directive(std::string_view name) const {

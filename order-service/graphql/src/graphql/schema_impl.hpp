@@ -78,6 +78,7 @@ struct TypeDefinition {
   std::vector<OutputFieldDefinition> fields;       // kObject, in definition order
   std::vector<InputValueDefinition> input_fields;  // kInputObject, in definition order
   std::vector<EnumValueDefinition> enum_values;    // kEnum, in definition order
+  std::optional<std::string> specified_by_url;     // kScalar: where its format is specified
 
   bool is_leaf() const { return kind == TypeKind::kScalar || kind == TypeKind::kEnum; }
   bool is_composite() const { return kind == TypeKind::kObject; }
@@ -99,6 +100,13 @@ enum class DirectiveLocation {
   kEnumValue,
   kArgumentDefinition,
   kInputFieldDefinition,
+  kSchema,
+  kScalar,
+  kObject,
+  kInterface,
+  kUnion,
+  kEnum,
+  kInputObject,
 };
 
 // "QUERY", "FIELD", ...: the spelling in SDL and in messages.
@@ -110,6 +118,7 @@ struct DirectiveDefinition {
   std::vector<InputValueDefinition> arguments;
   std::vector<DirectiveLocation> locations;
   bool built_in = false;
+  bool repeatable = false;
 
   const InputValueDefinition* find_argument(std::string_view argument_name) const;
   bool allowed_at(DirectiveLocation location) const;
@@ -125,7 +134,17 @@ struct Schema::Impl {
   const TypeDefinition* mutation = nullptr;
   const TypeDefinition* subscription = nullptr;
 
+  // __schema and __type: fields of the query type that its own field list does not show.
+  std::vector<OutputFieldDefinition> introspection_fields;
+  // What __schema.types lists, and what __type(name:) finds: every type but the built-in
+  // scalars nothing refers to (as the reference implementation does).
+  std::vector<const TypeDefinition*> listed_types;
+
   const TypeDefinition* find_type(std::string_view name) const;
+  // A field of `parent`, the introspection root fields included when `parent` is the query type.
+  // (__typename, which every composite type has, is left to the caller.)
+  const OutputFieldDefinition* find_field(const TypeDefinition& parent,
+                                          std::string_view field_name) const;
   const DirectiveDefinition* find_directive(std::string_view name) const;
   const TypeDefinition* root_type(OperationType operation) const;
   // The schema's form of a variable's declared type, or nullopt when it names an unknown type.

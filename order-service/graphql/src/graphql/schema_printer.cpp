@@ -72,6 +72,11 @@ void print_type(const TypeDefinition& type, std::string& out) {
   switch (type.kind) {
     case TypeKind::kScalar:
       out += "scalar " + type.name;
+      if (type.specified_by_url) {
+        out +=
+            " @specifiedBy(url: " + print(Value{StringValue{*type.specified_by_url, false}, {}}) +
+            ")";
+      }
       return;
     case TypeKind::kObject:
       out += "type " + type.name + " {\n";

@@ -37,9 +37,6 @@ TEST_P(SyntaxErrors, ReportMessageAndLocation) {
   }
 }
 
-const std::string kNotExecutable =
-    " are not executable; a document may only contain operations and fragments.";
-
 INSTANTIATE_TEST_SUITE_P(
     Parser, SyntaxErrors,
     testing::Values(
@@ -54,18 +51,53 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"\"desc\" query { f }",
                   "Unexpected description, descriptions are supported only on type definitions.", 1,
                   1},
-        // Type-system definitions are recognized and refused.
-        ErrorCase{"type Query { f: Int }", "Object type definitions" + kNotExecutable, 1, 1},
-        ErrorCase{"{ f }\n\n  scalar Date", "Scalar type definitions" + kNotExecutable, 3, 3},
-        ErrorCase{"schema { query: Q }", "Schema definitions" + kNotExecutable, 1, 1},
-        ErrorCase{"interface I { f: Int }", "Interface type definitions" + kNotExecutable, 1, 1},
-        ErrorCase{"union U = A | B", "Union type definitions" + kNotExecutable, 1, 1},
-        ErrorCase{"enum E { A }", "Enum type definitions" + kNotExecutable, 1, 1},
-        ErrorCase{"input I { f: Int }", "Input object type definitions" + kNotExecutable, 1, 1},
-        ErrorCase{"directive @d on FIELD", "Directive definitions" + kNotExecutable, 1, 1},
-        ErrorCase{"extend type Query { g: Int }", "Type system extensions" + kNotExecutable, 1, 1},
-        ErrorCase{"\"\"\"Described\"\"\" type T { f: Int }",
-                  "Object type definitions" + kNotExecutable, 1, 1},
+        // Type-system definitions and extensions (their grammar; validation rejects them).
+        ErrorCase{"type A {}", "Expected Name, found \"}\".", 1, 9},
+        ErrorCase{"type A implements { f: Int }", "Expected Name, found \"{\".", 1, 19},
+        ErrorCase{"type A implements B & { f: Int }", "Expected Name, found \"{\".", 1, 23},
+        ErrorCase{"type A { f(): Int }", "Expected Name, found \")\".", 1, 12},
+        ErrorCase{"type A { f: }", "Expected Name, found \"}\".", 1, 13},
+        ErrorCase{"type A { f(a: Int = $x): Int }", "Unexpected variable \"$x\" in constant value.",
+                  1, 21},
+        ErrorCase{"interface I implements & { f: Int }", "Expected Name, found \"{\".", 1, 26},
+        ErrorCase{"union U = |", "Expected Name, found <EOF>.", 1, 12},
+        ErrorCase{"union U = A |", "Expected Name, found <EOF>.", 1, 14},
+        ErrorCase{"enum E { true }",
+                  "Name \"true\" is reserved and cannot be used for an enum value.", 1, 10},
+        ErrorCase{"enum E { A, null }",
+                  "Name \"null\" is reserved and cannot be used for an enum value.", 1, 13},
+        ErrorCase{"enum E {}", "Expected Name, found \"}\".", 1, 9},
+        ErrorCase{"input I { f }", "Expected \":\", found \"}\".", 1, 13},
+        ErrorCase{"scalar", "Expected Name, found <EOF>.", 1, 7},
+        ErrorCase{"schema {}", "Expected Name, found \"}\".", 1, 9},
+        ErrorCase{"schema { query Q }", "Expected \":\", found Name \"Q\".", 1, 16},
+        ErrorCase{"schema { foo: Q }", "Unexpected Name \"foo\".", 1, 10},
+        ErrorCase{"schema @d", "Expected \"{\", found <EOF>.", 1, 10},
+        ErrorCase{"directive @d on FOO", "Unexpected Name \"FOO\".", 1, 17},
+        ErrorCase{"directive @d FIELD", "Expected \"on\", found Name \"FIELD\".", 1, 14},
+        ErrorCase{"directive d on FIELD", "Expected \"@\", found Name \"d\".", 1, 11},
+        ErrorCase{"directive @d repeatable", "Expected \"on\", found <EOF>.", 1, 24},
+        ErrorCase{"directive @d on FIELD |", "Expected Name, found <EOF>.", 1, 24},
+        ErrorCase{"type A { f: Int } \"desc\"", "Unexpected <EOF>.", 1, 25},
+        ErrorCase{"\"desc\" extend type A @d",
+                  "Unexpected description, descriptions are supported only on type definitions.", 1,
+                  1},
+        ErrorCase{"\"desc\" fragment F on T { f }",
+                  "Unexpected description, descriptions are supported only on type definitions.", 1,
+                  1},
+        ErrorCase{"\"desc\" { f }", "Unexpected \"{\".", 1, 8},
+        ErrorCase{"extend", "Unexpected <EOF>.", 1, 7},
+        ErrorCase{"extend foo A", "Unexpected Name \"foo\".", 1, 8},
+        ErrorCase{"extend directive @d on FIELD", "Unexpected Name \"directive\".", 1, 8},
+        ErrorCase{"extend type A", "Unexpected <EOF>.", 1, 14},
+        ErrorCase{"extend type A { f }", "Expected \":\", found \"}\".", 1, 19},
+        ErrorCase{"extend schema", "Unexpected <EOF>.", 1, 14},
+        ErrorCase{"extend scalar S { }", "Unexpected \"{\".", 1, 17},
+        ErrorCase{"extend union U", "Unexpected <EOF>.", 1, 15},
+        ErrorCase{"extend enum E", "Unexpected <EOF>.", 1, 14},
+        ErrorCase{"extend input I", "Unexpected <EOF>.", 1, 15},
+        ErrorCase{"extend interface I", "Unexpected <EOF>.", 1, 19},
+        ErrorCase{"extend type A\n{ f }", "Expected \":\", found \"}\".", 2, 5},
         // Selection sets and fields
         ErrorCase{"{", "Expected Name, found <EOF>.", 1, 2},
         ErrorCase{"{ }", "Expected Name, found \"}\".", 1, 3},
@@ -132,8 +164,12 @@ INSTANTIATE_TEST_SUITE_P(
                   "(\")?",
                   1, 8},
         ErrorCase{"{ f }\x07", "Unexpected character: U+0007.", 1, 6},
-        // Columns count code points: "é" is two bytes but one column.
+        // Columns count UTF-16 code units: "é" is two bytes but one column, "😀" four bytes
+        // but two columns.
         ErrorCase{"{ f(a: \"\xC3\xA9\xC3\xA9\") ? }", "Unexpected character: \"?\".", 1, 14},
+        ErrorCase{"{ f(a: \"\xF0\x9F\x98\x80\") ? }", "Unexpected character: \"?\".", 1, 14},
+        ErrorCase{"# \xF0\x9F\x98\x80\xF0\x9F\x98\x80\n  \"\xF0\x9F\x98\x80\" ?",
+                  "Unexpected character: \"?\".", 2, 8},
         ErrorCase{"\r\n\r\n{ f\r\n\r  ?", "Unexpected character: \"?\".", 5, 3}));
 
 }  // namespace

@@ -6,7 +6,9 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
+#include <variant>
 
 #include "graphql/ast_equivalence.hpp"
 #include "graphql/input_coercion.hpp"
@@ -51,6 +53,11 @@ class Validator {
       : schema_(schema), document_(document), limits_(limits) {}
 
   std::vector<GraphQLError> run() {
+    // The reference implementation reports these before anything else, so a document that has
+    // them gets only them: the other rules were written for executable definitions.
+    if (!check_executable_definitions() || !check_operation_count()) {
+      return std::move(errors_);
+    }
     index_definitions();
     for (const Definition& definition : document_.definitions) {
       if (const auto* operation = std::get_if<OperationDefinition>(&definition)) {
@@ -98,6 +105,44 @@ class Validator {
   }
 
   // ---- Definitions ----
+
+  // Whether every definition is an operation or a fragment; reports each one that is not.
+  bool check_executable_definitions() {
+    bool executable = true;
+    for (const Definition& definition : document_.definitions) {
+      if (is_executable(definition)) {
+        continue;
+      }
+      executable = false;
+      std::visit(
+          [this](const auto& node) {
+            using Node = std::decay_t<decltype(node)>;
+            if constexpr (std::is_same_v<Node, type_system::SchemaDefinition>) {
+              error("The schema definition is not executable.", {node.location});
+            } else if constexpr (!std::is_same_v<Node, OperationDefinition> &&
+                                 !std::is_same_v<Node, FragmentDefinition>) {
+              error("The " + quote(node.name) + " definition is not executable.", {node.location});
+            }
+          },
+          definition);
+    }
+    return executable;
+  }
+
+  // A request limit, checked before the rules so a flood of operations costs little.
+  bool check_operation_count() {
+    std::size_t count = 0;
+    for (const Definition& definition : document_.definitions) {
+      const auto* operation = std::get_if<OperationDefinition>(&definition);
+      if (operation != nullptr && ++count > limits_.max_operations) {
+        error("The document contains more than " + std::to_string(limits_.max_operations) +
+                  " operations.",
+              {operation->location});
+        return false;
+      }
+    }
+    return true;
+  }
 
   void index_definitions() {
     std::map<std::string_view, SourceLocation> operation_names;
@@ -273,7 +318,7 @@ class Validator {
                              std::make_shared<const TypeRef>(
                                  TypeRef{TypeRef::Kind::kNamed, schema_.find_type("String"), {}})};
       } else {
-        definition = parent->find_field(field.name);
+        definition = schema_.find_field(*parent, field.name);
         if (definition == nullptr) {
           error("Cannot query field " + quote(field.name) + " on type " + quote(parent->name) + ".",
                 {field.location});
@@ -726,7 +771,7 @@ class Validator {
           return;
         }
       }
-      const OutputFieldDefinition* definition = parent.find_field(first.name);
+      const OutputFieldDefinition* definition = schema_.find_field(parent, first.name);
       if (definition == nullptr || !definition->type.base().is_composite()) {
         continue;
       }

@@ -337,3 +337,65 @@ TEST(Validation, RejectsADeepFragmentChainQuickly) {
 
 }  // namespace
 }  // namespace choreo::graphql
+
+namespace choreo::graphql {
+namespace {
+
+// ---- Executable definitions and the operation limit ----
+
+TEST(Validation, RejectsEachTypeSystemDefinitionAtItsStart) {
+  const std::vector<GraphQLError> errors = errors_of(
+      "{ hero }\n"
+      "type Foo { f: Int }\n"
+      "\"described\" scalar S\n"
+      "extend schema @d\n"
+      "schema { query: Query }\n"
+      "directive @d on FIELD\n"
+      "extend enum OrderStatus { GONE }\n"
+      "fragment F on Query { hero }");
+  ASSERT_EQ(errors.size(), 6U);
+  EXPECT_EQ(errors[0].message, "The \"Foo\" definition is not executable.");
+  EXPECT_EQ(errors[0].locations, (std::vector<SourceLocation>{{2, 1}}));
+  EXPECT_EQ(errors[1].message, "The \"S\" definition is not executable.");
+  EXPECT_EQ(errors[1].locations, (std::vector<SourceLocation>{{3, 1}}));
+  EXPECT_EQ(errors[2].message, "The schema definition is not executable.");
+  EXPECT_EQ(errors[2].locations, (std::vector<SourceLocation>{{4, 1}}));
+  EXPECT_EQ(errors[3].message, "The schema definition is not executable.");
+  EXPECT_EQ(errors[4].message, "The \"d\" definition is not executable.");
+  EXPECT_EQ(errors[5].message, "The \"OrderStatus\" definition is not executable.");
+  EXPECT_EQ(errors[5].locations, (std::vector<SourceLocation>{{7, 1}}));
+  for (const GraphQLError& error : errors) {
+    EXPECT_EQ(error.code, error_code::kValidationFailed);
+  }
+}
+
+TEST(Validation, EveryKindOfTypeSystemDefinitionIsNotExecutable) {
+  for (const char* document :
+       {"interface I { f: Int }", "union U = A | B", "enum E { A }", "input I { f: Int }",
+        "extend type Query { g: Int }", "extend interface I @d", "extend union U = C",
+        "extend input I { g: Int }", "extend scalar S @d", "type T implements I & J { f: Int }"}) {
+    const Messages found = messages(document);
+    ASSERT_EQ(found.size(), 1U) << document;
+    EXPECT_NE(found[0].find("definition is not executable."), std::string::npos) << document;
+  }
+}
+
+TEST(Validation, LimitsTheNumberOfOperations) {
+  RequestLimits limits;
+  limits.max_operations = 2;
+  EXPECT_EQ(messages("query A { hero } query B { hero }", limits), Messages{});
+  const std::vector<GraphQLError> errors =
+      errors_of("query A { hero } query B { hero }\nquery C { hero }", limits);
+  ASSERT_EQ(errors.size(), 1U);
+  EXPECT_EQ(errors[0].message, "The document contains more than 2 operations.");
+  EXPECT_EQ(errors[0].locations, (std::vector<SourceLocation>{{2, 1}}));
+  // The default allows ten.
+  std::string eleven;
+  for (int i = 0; i < 11; ++i) {
+    eleven += "query Q" + std::to_string(i) + " { hero } ";
+  }
+  EXPECT_EQ(messages(eleven), Messages{"The document contains more than 10 operations."});
+}
+
+}  // namespace
+}  // namespace choreo::graphql
