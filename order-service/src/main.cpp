@@ -1,5 +1,6 @@
-// order-service: the front door of the choreography. It serves the GraphQL API, runs its observer
-// (table changes -> outbox -> JetStream) and consumes the events that move an order's status.
+// order-service: the front door of the choreography. It serves the GraphQL API (over HTTP, and
+// over WebSocket for subscriptions), runs its observer (table changes -> outbox -> JetStream) and
+// consumes the events that move an order's status.
 #include <pqxx/pqxx>
 
 #include "api/graphql_endpoint.hpp"
@@ -11,22 +12,34 @@
 #include "observers/observer_installer.hpp"
 #include "runtime/service.hpp"
 #include "status/status_update_handler.hpp"
+#include "ws/graphql_ws_endpoint.hpp"
 
 int main() {
   using namespace choreo;
   return runtime::service_main(
       "order-service", "0.0.0.0:8080", [](runtime::Service& service, const config::EnvReader& env) {
+        // The service destroys what it keeps in the order it was given: the WebSocket side goes
+        // first, so its workers never outlive the schema and the endpoint they use.
+        auto& websocket = service.emplace<std::unique_ptr<order_service::ws::GraphQLWsEndpoint>>();
         // Read now so a bad secret stops the service at start, not at its first request.
         const auto& verifier =
             service.emplace<order_service::TokenVerifier>(order_service::load_token_settings(env));
         const auto& schema = service.emplace<graphql::Schema>(order_service::build_order_schema());
         service.pool().add_prepared_statements(
             order_service::GraphQLEndpoint::prepared_statements());
-        service
-            .emplace<order_service::GraphQLEndpoint>(
-                order_service::load_graphql_endpoint_settings(env), schema, verifier,
-                service.pool(), service.faults())
-            .mount(service.router());
+        const auto endpoint_settings = order_service::load_graphql_endpoint_settings(env);
+        auto& endpoint = service.emplace<order_service::GraphQLEndpoint>(
+            endpoint_settings, schema, verifier, service.pool(), service.faults());
+        endpoint.mount(service.router());
+
+        service.pool().add_prepared_statements(
+            order_service::ws::GraphQLWsEndpoint::prepared_statements());
+        websocket = std::make_unique<order_service::ws::GraphQLWsEndpoint>(
+            order_service::ws::load_graphql_ws_settings(env), schema, endpoint,
+            endpoint_settings.limits, verifier, service.pool());
+        websocket->mount(service.router());
+        service.add_startup_step("subscription feed",
+                                 [&service, &websocket] { websocket->listen(service.bus()); });
 
         const auto observers = order_service::load_observer_config(env);
         service.add_startup_step("observer triggers", [&service, observers] {

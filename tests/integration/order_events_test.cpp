@@ -49,15 +49,7 @@ class OrderEventsTest : public ::testing::Test {
   }
 
   std::vector<json> logged(const std::string& order_id, const std::string& subject) {
-    pqxx::nontransaction tx(*db_);
-    std::vector<json> out;
-    for (const auto& row : tx.exec_params(
-             "SELECT data::text FROM tb_event_log WHERE order_id = $1::uuid AND event_type = $2 "
-             "ORDER BY stream_seq",
-             order_id, subject)) {
-      out.push_back(json::parse(row[0].as<std::string>()));
-    }
-    return out;
+    return logged_events(*db_, order_id, subject);
   }
 
   std::string status(const std::string& order_id) {

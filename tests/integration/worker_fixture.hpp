@@ -36,6 +36,9 @@ class WorkerFixture : public ::testing::Test {
       if (!harness_->running(service))
         harness_->start(service);
     }
+    // Other suites stop the workers and publish their events by hand; what they left behind is
+    // settled first, so a test's "first commit" or "first batch" is its own.
+    await_workers_idle();
   }
 
   // A product of its own with `quantity` units, so a test's stock counts are its own; its SKU.
@@ -101,17 +104,8 @@ class WorkerFixture : public ::testing::Test {
                                  db_->quote(order_id) + " AND subject = " + db_->quote(subject));
   }
 
-  // The order's events as the event monitor recorded them, in stream order.
   std::vector<json> logged(const std::string& order_id, const std::string& subject) {
-    pqxx::nontransaction tx(*db_);
-    std::vector<json> out;
-    for (const auto& row : tx.exec_params(
-             "SELECT data::text FROM tb_event_log WHERE order_id = $1::uuid AND event_type = $2 "
-             "ORDER BY stream_seq",
-             order_id, subject)) {
-      out.push_back(json::parse(row[0].as<std::string>()));
-    }
-    return out;
+    return logged_events(*db_, order_id, subject);
   }
 
   std::vector<std::string> logged_subjects(const std::string& order_id) {

@@ -51,4 +51,17 @@ std::string insert_order(pqxx::connection& connection, const std::string& identi
   return id;
 }
 
+std::vector<nlohmann::json> logged_events(pqxx::connection& connection, const std::string& order_id,
+                                          const std::string& subject) {
+  pqxx::nontransaction tx(connection);
+  std::vector<nlohmann::json> payloads;
+  for (const auto& row : tx.exec_params(
+           "SELECT data::text FROM tb_event_log WHERE order_id = $1::uuid AND event_type = $2 "
+           "ORDER BY stream_seq",
+           order_id, subject)) {
+    payloads.push_back(nlohmann::json::parse(row[0].as<std::string>()));
+  }
+  return payloads;
+}
+
 }  // namespace choreo::testing

@@ -18,7 +18,9 @@ declare -A SERVICE_DEFAULT_PORT=(
 profile_env() {
   case $1 in
     default) ;;
-    test) printf '%s\n' MAX_DELIVER=5 RETRY_BACKOFF=100ms,200ms,400ms,800ms,1s ACK_WAIT=2s ;;
+    # WS_*: the subscription tests need a short init timeout and a small send queue.
+    test) printf '%s\n' MAX_DELIVER=5 RETRY_BACKOFF=100ms,200ms,400ms,800ms,1s ACK_WAIT=2s \
+      WS_INIT_TIMEOUT=1s WS_SEND_QUEUE_BYTES=65536 ;;
     *) die "unknown stack profile '$1' (known: default, test)" ;;
   esac
 }

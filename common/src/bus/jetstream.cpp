@@ -347,6 +347,11 @@ StoredMessage JetStreamClient::get_message(const std::string& stream, std::uint6
   return stored;
 }
 
+std::unique_ptr<CoreSubscription> JetStreamClient::subscribe(const std::string& subject,
+                                                             CoreMessageHandler handler) {
+  return std::make_unique<CoreSubscription>(connection_.get(), subject, std::move(handler));
+}
+
 void JetStreamClient::drain(std::chrono::milliseconds timeout) {
   if (!connection_)
     return;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "bus/bus_settings.hpp"
+#include "bus/core_subscription.hpp"
 #include "bus/nats_handles.hpp"
 #include "bus/received_message.hpp"
 
@@ -86,6 +87,11 @@ class JetStreamClient {
                                             std::chrono::milliseconds timeout);
 
   StoredMessage get_message(const std::string& stream, std::uint64_t sequence);
+
+  // A core NATS subscription on `subject` (live messages only; see CoreSubscription). Works
+  // before the first connect succeeds too: the library sends it once connected.
+  std::unique_ptr<CoreSubscription> subscribe(const std::string& subject,
+                                              CoreMessageHandler handler);
 
   // Flushes pending acks and closes the connection (bounded by `timeout`).
   void drain(std::chrono::milliseconds timeout);

@@ -23,6 +23,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <condition_variable>
 #include <cstdint>
 #include <map>
@@ -31,6 +32,8 @@
 #include <stdexcept>
 #include <thread>
 #include <vector>
+
+#include "http/websocket_session.hpp"
 
 namespace choreo::http {
 namespace {
@@ -69,6 +72,8 @@ struct Connection {
   beast::tcp_stream stream;
   // True while waiting for a new request (or dropping leftovers): safe to cut during stop().
   bool idle = false;
+  // Set once the connection was upgraded; stop() asks it to say goodbye and close with 1001.
+  std::weak_ptr<WebSocketSession> websocket;
 };
 
 // Which connections are open, so that stop() can close idle ones and wait for busy ones.
@@ -249,6 +254,8 @@ struct HttpServer::Impl {
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> serve(std::shared_ptr<Connection> connection);
   asio::awaitable<void> serve_requests(Connection& connection);
+  asio::awaitable<void> serve_websocket(Connection& connection, const WebSocketRoute& route,
+                                        bhttp::request<bhttp::string_body> upgrade);
   asio::awaitable<void> reject_and_linger(Connection& connection, beast::flat_buffer& buffer,
                                           int status, unsigned version);
   HttpResponse respond(const HttpRequest& request) const;
@@ -410,6 +417,13 @@ asio::awaitable<void> HttpServer::Impl::serve_requests(Connection& connection) {
     }
 
     auto message = parser.release();
+    if (beast::websocket::is_upgrade(message)) {
+      const auto path = std::string(message.target().substr(0, message.target().find('?')));
+      if (const auto* route = router.websocket_route(path)) {
+        co_await serve_websocket(connection, *route, std::move(message));
+        co_return;
+      }
+    }
     const unsigned version = message.version();
     const bool wants_keep_alive = message.keep_alive();
     const bool head = message.method() == bhttp::verb::head;
@@ -435,6 +449,41 @@ asio::awaitable<void> HttpServer::Impl::serve_requests(Connection& connection) {
       co_return;
     }
   }
+}
+
+asio::awaitable<void> HttpServer::Impl::serve_websocket(
+    Connection& connection, const WebSocketRoute& route,
+    bhttp::request<bhttp::string_body> upgrade) {
+  const unsigned version = upgrade.version();
+  std::optional<HttpResponse> refusal;
+  std::optional<std::string> subprotocol;
+  if (tracker.closing()) {
+    refusal = HttpResponse::text(503, "server shutting down\n");
+  } else {
+    const auto offered = upgrade[bhttp::field::sec_websocket_protocol];
+    const std::string offered_text(offered.data(), offered.size());
+    subprotocol = choose_subprotocol(offered.empty() ? nullptr : &offered_text, route.subprotocols);
+    if (!subprotocol) {
+      std::string names;
+      for (const auto& name : route.subprotocols)
+        names += (names.empty() ? "" : ", ") + name;
+      refusal = HttpResponse::text(
+          400, "unsupported WebSocket subprotocol; this endpoint speaks " + names + "\n");
+    }
+  }
+  if (refusal) {
+    auto reply = to_message(std::move(*refusal), version, false, false);
+    error_code ec;
+    connection.stream.expires_after(settings.read_timeout);
+    co_await bhttp::async_write(connection.stream, reply, asio::redirect_error(kAwait, ec));
+    connection.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    co_return;
+  }
+  const auto session = std::make_shared<WebSocketSession>(connection.stream, route, *subprotocol);
+  // Before the handshake: a stop() from now on reaches the session (it waits for the handshake).
+  connection.websocket = session;
+  auto request = to_request(bhttp::request<bhttp::string_body>(upgrade));
+  co_await session->run(std::move(upgrade), std::move(request));
 }
 
 asio::awaitable<void> HttpServer::Impl::reject_and_linger(Connection& connection,
@@ -511,8 +560,14 @@ void HttpServer::stop() {
   for (const auto& weak : open) {
     if (const auto connection = weak.lock()) {
       asio::post(connection->stream.get_executor(), [weak] {
-        if (const auto live = weak.lock(); live && live->idle) {
+        const auto live = weak.lock();
+        if (!live) {
+          return;
+        }
+        if (live->idle) {
           live->stream.cancel();
+        } else if (const auto websocket = live->websocket.lock()) {
+          websocket->shutdown();
         }
       });
     }
@@ -526,6 +581,13 @@ void HttpServer::stop() {
     thread.join();
   }
   impl.threads.clear();
+  // WebSocket handlers may hold their connections beyond this server's life: from here on those
+  // reach nothing (the I/O context they would post to is about to go).
+  for (const auto& connection : impl.tracker.remaining()) {
+    if (const auto websocket = connection->websocket.lock()) {
+      websocket->finish_channel();
+    }
+  }
   // A handler still running (abandoned after drain_timeout) is waited for here: it holds
   // references into the server.
   impl.workers.join();

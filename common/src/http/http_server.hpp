@@ -27,7 +27,8 @@ struct HttpServerSettings {
   int worker_threads = 4;
 };
 
-// A small HTTP/1.1 server: keep-alive, limits and timeouts on every read, and nothing else.
+// A small HTTP/1.1 server: keep-alive, limits and timeouts on every read, and WebSocket upgrades
+// on the paths the Router names (see http/websocket.hpp).
 // Sessions only do I/O; every decision about a request is the Router's. Inline handlers run on
 // the I/O threads, so they must be quick; blocking ones run on the worker threads (see Dispatch).
 class HttpServer {
@@ -42,7 +43,8 @@ class HttpServer {
   // as "cannot listen on 0.0.0.0:9104: Address already in use". Call at most once.
   void start();
   // Stops accepting, closes idle keep-alive connections, lets requests in progress finish and
-  // their answers go out (up to drain_timeout), then joins the threads. Idempotent.
+  // their answers go out, lets each WebSocket handler say goodbye (on_shutdown) and closes its
+  // connection with 1001 (all within drain_timeout), then joins the threads. Idempotent.
   void stop();
   // The bound port (the real one when settings asked for 0); 0 before start().
   std::uint16_t port() const;

@@ -23,6 +23,23 @@ void Router::add(const std::string& method, const std::string& path, Handler han
   }
 }
 
+void Router::websocket(const std::string& path, WebSocketRoute route) {
+  if (path.empty() || path.front() != '/') {
+    throw std::invalid_argument("websocket route needs a path starting with '/': '" + path + "'");
+  }
+  if (!route.factory) {
+    throw std::invalid_argument("websocket route " + path + " has no handler factory");
+  }
+  if (!websockets_.emplace(path, std::move(route)).second) {
+    throw std::invalid_argument("websocket route " + path + " is registered twice");
+  }
+}
+
+const WebSocketRoute* Router::websocket_route(const std::string& path) const {
+  const auto found = websockets_.find(path);
+  return found == websockets_.end() ? nullptr : &found->second;
+}
+
 std::string Router::allowed_methods(const std::string& path) const {
   const auto route = routes_.find(path);
   if (route == routes_.end()) {

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "http/http_types.hpp"
+#include "http/websocket.hpp"
 
 namespace choreo::http {
 
@@ -44,6 +45,13 @@ class Router {
   // How handle() would run this request's handler (kInline for 404s and 405s).
   Dispatch dispatch_for(const HttpRequest& request) const;
 
+  // Accepts WebSocket upgrades on `path` (which may also have plain HTTP routes: a request that
+  // is not an upgrade goes to those). Throws std::invalid_argument for a second registration of
+  // the same path or a route without a factory.
+  void websocket(const std::string& path, WebSocketRoute route);
+  // The WebSocket route of a path, or nullptr.
+  const WebSocketRoute* websocket_route(const std::string& path) const;
+
  private:
   struct Route {
     Handler handler;
@@ -54,6 +62,7 @@ class Router {
 
   // path -> method -> route
   std::map<std::string, std::map<std::string, Route>> routes_;
+  std::map<std::string, WebSocketRoute> websockets_;
 };
 
 }  // namespace choreo::http

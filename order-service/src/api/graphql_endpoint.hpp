@@ -38,12 +38,14 @@ class GraphQLEndpoint {
   void mount(http::Router& router, const std::string& path = "/graphql");
   http::HttpResponse handle(const http::HttpRequest& request) const;
 
- private:
-  // Executes in a transaction; retried once when the database failed transiently. When no result
-  // could be had at all, sets failure_status (503 unavailable, 500 otherwise).
+  // Executes a prepared query or mutation for `user` in one transaction (order_api, the user set);
+  // retried once when the database failed transiently. When no result could be had at all, sets
+  // failure_status (503 unavailable, 500 otherwise). Blocks; thread-safe. Every transport (HTTP,
+  // WebSocket) runs operations through here, so they behave the same.
   graphql::ExecutionResult run(const std::string& user, const graphql::PreparedOperation& operation,
                                const graphql::InputObject& variables, int& failure_status) const;
 
+ private:
   GraphQLEndpointSettings settings_;
   const graphql::Schema& schema_;
   const TokenVerifier& verifier_;
