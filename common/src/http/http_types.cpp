@@ -42,4 +42,12 @@ std::string to_lower_ascii(std::string_view text) {
   return lower;
 }
 
+std::string_view trim_field_whitespace(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+    text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
+    text.remove_suffix(1);
+  return text;
+}
+
 }  // namespace choreo::http

@@ -41,4 +41,7 @@ struct HttpResponse {
 // "abc" -> "abc", "Content-Type" -> "content-type" (ASCII only, as header names are).
 std::string to_lower_ascii(std::string_view text);
 
+// A header value or list element without the spaces and tabs around it (RFC 9110's OWS).
+std::string_view trim_field_whitespace(std::string_view text);
+
 }  // namespace choreo::http

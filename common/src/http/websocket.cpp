@@ -3,18 +3,10 @@
 namespace choreo::http {
 namespace {
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-    text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-    text.remove_suffix(1);
-  return text;
-}
-
 bool offers(std::string_view offered, std::string_view name) {
   while (!offered.empty()) {
     const auto comma = offered.find(',');
-    if (trim(offered.substr(0, comma)) == name)
+    if (trim_field_whitespace(offered.substr(0, comma)) == name)
       return true;
     if (comma == std::string_view::npos)
       break;

@@ -8,17 +8,9 @@
 namespace choreo::order_service {
 namespace {
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-    text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-    text.remove_suffix(1);
-  return text;
-}
-
 // "application/json; charset=utf-8" -> "application/json"
 std::string media_type_of(std::string_view field) {
-  return http::to_lower_ascii(trim(field.substr(0, field.find(';'))));
+  return http::to_lower_ascii(http::trim_field_whitespace(field.substr(0, field.find(';'))));
 }
 
 int hex_value(char c) {
@@ -165,7 +157,7 @@ ResponseMediaType negotiate_media_type(const std::string* accept_header) {
     const auto parameters = http::to_lower_ascii(range);
     const auto q = parameters.find("q=");
     if (q != std::string::npos) {
-      const auto value = trim(std::string_view(parameters).substr(q + 2));
+      const auto value = http::trim_field_whitespace(std::string_view(parameters).substr(q + 2));
       if (value.find_first_not_of("0.") == std::string_view::npos)
         continue;
     }
