@@ -11,18 +11,14 @@
 #include <string>
 #include <string_view>
 
+#include "fuzz_limits.hpp"
 #include "graphql/executor.hpp"
 #include "graphql/test_schema.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace choreo::graphql;
   static const Schema schema = testing::make_test_schema();
-  static const RequestLimits limits{.max_depth = 15,
-                                    .max_aliases = 100,
-                                    .max_fields = 1000,
-                                    .max_tokens = 5000,
-                                    .max_operations = 10,
-                                    .max_document_bytes = 100 * 1024};
+  static const RequestLimits limits = fuzzing::fuzz_limits();
   const std::string_view source(reinterpret_cast<const char*>(data), size);
   // The first operation's name, when the document has one, so both selection paths run.
   const std::optional<std::string> operation_name =
