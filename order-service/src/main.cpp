@@ -10,6 +10,7 @@
 #include "events/subjects.hpp"
 #include "observers/observer_config.hpp"
 #include "observers/observer_installer.hpp"
+#include "runtime/file_descriptor_limit.hpp"
 #include "runtime/service.hpp"
 #include "status/status_update_handler.hpp"
 #include "ws/graphql_ws_endpoint.hpp"
@@ -18,6 +19,9 @@ int main() {
   using namespace choreo;
   return runtime::service_main(
       "order-service", "0.0.0.0:8080", [](runtime::Service& service, const config::EnvReader& env) {
+        // Every WebSocket holds a descriptor for as long as its client stays: make room for
+        // HTTP_MAX_CONNECTIONS of them before the server starts accepting.
+        runtime::prepare_file_descriptors(service.settings().http.max_connections);
         // The service destroys what it keeps in the order it was given: the WebSocket side goes
         // first, so its workers never outlive the schema and the endpoint they use.
         auto& websocket = service.emplace<std::unique_ptr<order_service::ws::GraphQLWsEndpoint>>();

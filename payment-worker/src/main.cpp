@@ -22,7 +22,8 @@ int main() {
         service.add_consumer(
             consumer::load_consumer_runtime_settings(
                 env, "payment_processors", std::string(events::subjects::kInventoryReserved)),
-            service.emplace<payment_worker::PaymentHandler>(source, provider));
+            service.emplace<payment_worker::PaymentHandler>(
+                source, provider, !env.boolean_or("CHOREO_UNSAFE_DISABLE_IDEMPOTENCY", false)));
         outbox::OutboxRelaySettings relay;
         relay.source = source;
         service.add_outbox_relay(relay);

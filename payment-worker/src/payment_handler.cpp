@@ -16,8 +16,11 @@ constexpr Cents kLargestAmount = 9'999'999'999;
 
 }  // namespace
 
-PaymentHandler::PaymentHandler(std::string outbox_source, PaymentProvider& provider)
-    : outbox_source_(std::move(outbox_source)), provider_(provider) {}
+PaymentHandler::PaymentHandler(std::string outbox_source, PaymentProvider& provider,
+                               bool check_for_repeats)
+    : outbox_source_(std::move(outbox_source)),
+      provider_(provider),
+      check_for_repeats_(check_for_repeats) {}
 
 std::vector<db::PreparedStatement> PaymentHandler::prepared_statements() {
   return {
@@ -43,7 +46,7 @@ consumer::Outcome PaymentHandler::handle(const events::Event& event, pqxx::trans
     return consumer::Outcome::retry("order " + reserved.order_id + " does not exist");
   const auto pk_order = order_rows[0][0].as<long long>();
   // Checked before calling the provider, so a repeat costs no provider call at all.
-  if (!tx.exec_prepared("payment_exists", pk_order).empty())
+  if (check_for_repeats_ && !tx.exec_prepared("payment_exists", pk_order).empty())
     return consumer::Outcome::duplicate();
 
   ChargeResult result;

@@ -16,7 +16,10 @@ namespace choreo::payment_worker {
 // order, so the same reservation announced again under a new event id charges nothing.
 class PaymentHandler final : public consumer::EventHandler {
  public:
-  PaymentHandler(std::string outbox_source, PaymentProvider& provider);
+  // check_for_repeats=false is the test-only CHOREO_UNSAFE_DISABLE_IDEMPOTENCY: the provider is
+  // called even for an order that already has its payment.
+  PaymentHandler(std::string outbox_source, PaymentProvider& provider,
+                 bool check_for_repeats = true);
 
   static std::vector<db::PreparedStatement> prepared_statements();
 
@@ -25,6 +28,7 @@ class PaymentHandler final : public consumer::EventHandler {
  private:
   std::string outbox_source_;
   PaymentProvider& provider_;
+  bool check_for_repeats_;
 };
 
 }  // namespace choreo::payment_worker

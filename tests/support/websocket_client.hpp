@@ -1,10 +1,13 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace choreo::testing {
 
@@ -54,6 +57,58 @@ class WebSocketClient {
 
   // Sends a normal close (1000) and waits briefly for the server's answer.
   void close();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Many WebSocket connections on one io_context served by a few threads, for load tests: a
+// thousand subscribers without a thousand threads. Every connection reads all the time (so it
+// answers the server's pings) and hands each text message, stamped with the moment it arrived, to
+// one callback. The callback runs on the I/O threads: concurrently for different connections,
+// never for the same one.
+class WebSocketFleet {
+ public:
+  // The system clock, so arrival times compare with timestamps the database recorded.
+  using Clock = std::chrono::system_clock;
+  using OnMessage =
+      std::function<void(std::size_t connection, std::string text, Clock::time_point received)>;
+  // The message sent as soon as a connection's handshake completes (its connection_init).
+  using FirstMessage = std::function<std::string(std::size_t connection)>;
+
+  struct Options {
+    std::string subprotocol = "graphql-transport-ws";
+    int threads = 2;
+    // Connections between connect() and the end of their handshake at any one time: a server
+    // flooded with handshakes would let some connections wait past its init deadline.
+    std::size_t max_opening = 32;
+    std::chrono::milliseconds handshake_timeout{std::chrono::seconds(10)};
+  };
+
+  WebSocketFleet(std::string url, Options options, OnMessage on_message);
+  ~WebSocketFleet();  // drops every connection and joins the threads
+  WebSocketFleet(const WebSocketFleet&) = delete;
+  WebSocketFleet& operator=(const WebSocketFleet&) = delete;
+
+  // Opens `count` connections (numbered 0..count-1), at most max_opening at a time; returns once
+  // every handshake has completed or failed, or `deadline` passed: the number that opened.
+  // Call once.
+  std::size_t open(std::size_t count, FirstMessage first_message,
+                   std::chrono::milliseconds deadline);
+
+  // Queues a text message on one connection (any thread); messages go out in order.
+  void send(std::size_t connection, std::string text);
+
+  // Connections open now (handshake done, not closed).
+  std::size_t open_count() const;
+  // What went wrong, one line each ("connection 17: handshake: ...", "connection 3 closed by the
+  // server: 1008 client reads too slowly"); closes this fleet asked for are not listed.
+  std::vector<std::string> failures() const;
+
+  // Sends a normal close on every connection and waits, at most `deadline`, for the server to
+  // answer; the rest are cut. Returns how many closed cleanly.
+  std::size_t close_all(std::chrono::milliseconds deadline);
 
  private:
   struct Impl;

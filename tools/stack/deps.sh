@@ -11,6 +11,11 @@ CHOREO_APT_PACKAGES=(
   python3 python3-pytest python3-httpx python3-pytest-asyncio
 )
 
+# Node.js and npm for the GraphQL conformance suite (graphql-js, tests/graphql). Installed only
+# when `node` or `npm` is missing: a machine with Node.js from elsewhere (NodeSource, bundling
+# npm) keeps it, since Debian's npm package would conflict with it.
+CHOREO_NODE_PACKAGES=(nodejs npm)
+
 # Only `./dev fuzz` needs these (clang with libFuzzer and the sanitizer runtimes), so a plain
 # build and CI do not download them.
 CHOREO_FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)

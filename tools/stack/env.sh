@@ -43,6 +43,12 @@ STACK_LOG_FORMAT=text
 PG_PORT=''
 NATS_PORT=''
 NATS_MONITOR_PORT=''
+# NATS_CLUSTER=yes: three nodes; their ports, space-separated, node 1 first (node 1's are also
+# NATS_PORT and NATS_MONITOR_PORT).
+NATS_CLUSTER=no
+NATS_NODE_PORTS=''
+NATS_NODE_MONITOR_PORTS=''
+NATS_NODE_CLUSTER_PORTS=''
 
 stack_load() {
   stack_exists || die "no stack in $STACK_DIR (bring one up with ./dev up, or ./dev stack --dir $STACK_DIR up)"
@@ -64,6 +70,10 @@ stack_save() {
     printf 'PG_PORT=%q\n' "$PG_PORT"
     printf 'NATS_PORT=%q\n' "$NATS_PORT"
     printf 'NATS_MONITOR_PORT=%q\n' "$NATS_MONITOR_PORT"
+    printf 'NATS_CLUSTER=%q\n' "$NATS_CLUSTER"
+    printf 'NATS_NODE_PORTS=%q\n' "$NATS_NODE_PORTS"
+    printf 'NATS_NODE_MONITOR_PORTS=%q\n' "$NATS_NODE_MONITOR_PORTS"
+    printf 'NATS_NODE_CLUSTER_PORTS=%q\n' "$NATS_NODE_CLUSTER_PORTS"
     for service in "${ALL_SERVICES[@]}"; do
       printf '%s=%q\n' "$(service_port_var "$service")" "$(service_port "$service")"
     done
@@ -85,8 +95,18 @@ stack_lock() {
 stack_unlock() { exec 9>&-; }
 
 database_url() { printf 'postgresql://orders:orders@127.0.0.1:%s/orders\n' "$PG_PORT"; }
-nats_url() { printf 'nats://127.0.0.1:%s\n' "$NATS_PORT"; }
+# Every node's URL, comma-separated: the services fail over between them.
+nats_url() {
+  local port urls=()
+  for port in ${NATS_NODE_PORTS:-$NATS_PORT}; do urls+=("nats://127.0.0.1:$port"); done
+  (IFS=,; printf '%s\n' "${urls[*]}")
+}
 nats_monitor_url() { printf 'http://127.0.0.1:%s\n' "$NATS_MONITOR_PORT"; }
+nats_monitor_urls() {
+  local port urls=()
+  for port in ${NATS_NODE_MONITOR_PORTS:-$NATS_MONITOR_PORT}; do urls+=("http://127.0.0.1:$port"); done
+  (IFS=,; printf '%s\n' "${urls[*]}")
+}
 choreoctl_binary() { printf '%s/choreoctl/choreoctl\n' "$STACK_BUILD_DIR"; }
 jwt_secret_file() { printf '%s/secrets/jwt_secret\n' "$STACK_DIR"; }
 
@@ -121,7 +141,7 @@ write_env_file() {
     printf '# Stack %s: load it with: source %s. Written by ./dev.\n' "$(stack_label)" "$file"
     printf 'export %s=%q\n' STACK_DIR "$STACK_DIR" CHOREO_DEV "$CHOREO_DEV" \
       DATABASE_URL "$(database_url)" NATS_URL "$(nats_url)" \
-      NATS_MONITOR_URL "$(nats_monitor_url)" \
+      NATS_MONITOR_URL "$(nats_monitor_url)" NATS_MONITOR_URLS "$(nats_monitor_urls)" \
       GRAPHQL_URL "$(service_url order-service)/graphql" \
       JWT_SECRET "$(jwt_secret)" TOKEN "$token"
     for service in "${ALL_SERVICES[@]}"; do

@@ -9,6 +9,7 @@ Usage: ./dev stack [--dir DIR] VERB [TARGET] [OPTIONS] [KEY=VAL…]   (options i
 
 DIR is the stack folder (default: .stack of the repository). TARGET is one of
   postgres  nats  order-service  inventory-worker  payment-worker  shipping-worker  event-monitor
+(in a stack up with --nats-cluster also nats-1, nats-2, nats-3: one node; nats means all three)
 
 Verbs on one component:
   start [--no-wait] TARGET [KEY=VAL…]  start it; waits for /readyz 200 (60 s; fails fast with the
@@ -26,8 +27,9 @@ Verbs on one component:
                                        never run, or postgres)
 
 Verbs on the whole stack:
-  up [--profile default|test]          PostgreSQL, NATS, schema, env file, the implemented
-                                       services. Stacks other than .stack use free ports.
+  up [--profile P] [--nats-cluster]    PostgreSQL, NATS (3 nodes with --nats-cluster), schema,
+                                       env file, the services. P: default, test, chaos or
+                                       chaos-unsafe. Stacks other than .stack use free ports.
   down [--wipe]                        stop everything it started; --wipe deletes its data too
 USAGE
 }
@@ -72,7 +74,7 @@ harness_parse_arguments() {
 component_start() {
   case $1 in
     postgres) pg_start ;;
-    nats) nats_start ;;
+    nats | nats-[123]) nats_start "$1" ;;
     *) service_start "$1" "$HARNESS_WAIT" "${HARNESS_EXTRA[@]}" ;;
   esac
 }
@@ -80,7 +82,7 @@ component_start() {
 component_stop() {
   case $1 in
     postgres) pg_stop ;;
-    nats) nats_stop ;;
+    nats | nats-[123]) nats_stop "$1" ;;
     *) service_stop "$1" ;;
   esac
 }
@@ -88,7 +90,7 @@ component_stop() {
 component_kill() {
   case $1 in
     postgres) pg_kill ;;
-    nats) nats_kill ;;
+    nats | nats-[123]) nats_kill "$1" ;;
     *) service_kill "$1" ;;
   esac
 }
@@ -97,6 +99,7 @@ component_pid() {
   case $1 in
     postgres) pg_pid ;;
     nats) nats_pid ;;
+    nats-[123]) nats_node_pid "$1" ;;
     *) service_pid "$1" ;;
   esac
 }
@@ -105,6 +108,7 @@ component_status() {
   case $1 in
     postgres) pg_status_line ;;
     nats) nats_status_line ;;
+    nats-[123]) nats_node_pid "$1" >/dev/null && say "$1: running (pid $(nats_node_pid "$1"))" ;;
     *) service_status_line "$1" ;;
   esac
 }
@@ -112,9 +116,13 @@ component_status() {
 component_wait_ready() {
   local target=$1 timeout=$2 deadline
   case $target in
-    postgres | nats)
+    postgres | nats | nats-[123])
       deadline=$((SECONDS + timeout))
-      until { [[ $target == postgres ]] && pg_ready; } || { [[ $target == nats ]] && nats_ready; }; do
+      until case $target in
+        postgres) pg_ready ;;
+        nats) nats_ready ;;
+        *) nats_node_ready "$target" ;;
+      esac; do
         ((SECONDS < deadline)) || die "$target is not ready after ${timeout}s"
         sleep 0.2
       done ;;
@@ -170,9 +178,9 @@ stack_command() {
         component_status "$1"
       fi ;;
     start | stop | kill | restart | wait-ready | pid | exit-code)
+      stack_load # first: whether nats-1..3 are targets depends on the stack
       harness_parse_arguments "$verb" "$@"
       target=$HARNESS_TARGET
-      stack_load
       case $verb in
         start) stack_lock; component_start "$target" ;;
         stop) stack_lock; component_stop "$target" ;;
@@ -198,6 +206,8 @@ stack_command_up() {
     case $1 in
       --profile) profile=${2:-}
         shift 2 || usage_error "--profile needs a name" ;;
+      --nats-cluster) REQUESTED_NATS_CLUSTER=yes
+        shift ;;
       *) usage_error "unexpected argument '$1' for up" ;;
     esac
   done

@@ -21,7 +21,16 @@ profile_env() {
     # WS_*: the subscription tests need a short init timeout and a small send queue.
     test) printf '%s\n' MAX_DELIVER=5 RETRY_BACKOFF=100ms,200ms,400ms,800ms,1s ACK_WAIT=2s \
       WS_INIT_TIMEOUT=1s WS_SEND_QUEUE_BYTES=65536 ;;
-    *) die "unknown stack profile '$1' (known: default, test)" ;;
+    # chaos: fast redelivery like test, more deliveries before a dead letter (a message may be
+    # in flight through several crashes), and the payment simulator's ledger, so the run can
+    # count what each card was really charged.
+    chaos) printf '%s\n' MAX_DELIVER=10 RETRY_BACKOFF=100ms,200ms,400ms,800ms,1s ACK_WAIT=2s \
+      PAYMENT_SIMULATOR_LEDGER=1 ;;
+    # chaos-unsafe: the same with every idempotency guard off (test-only), for the check that
+    # the chaos run's checker does see double effects.
+    chaos-unsafe) profile_env chaos
+      printf '%s\n' CHOREO_UNSAFE_DISABLE_IDEMPOTENCY=1 ;;
+    *) die "unknown stack profile '$1' (known: default, test, chaos, chaos-unsafe)" ;;
   esac
 }
 
@@ -74,6 +83,8 @@ service_environment() {
     "LISTEN_ADDR=127.0.0.1:$(service_port "$service")" \
     "LOG_LEVEL=$STACK_LOG_LEVEL" "LOG_FORMAT=$STACK_LOG_FORMAT"
   [[ $service == order-service ]] && printf '%s\n' "JWT_SECRET=$(jwt_secret)"
+  # In a cluster the stream keeps a copy on every node, so one node down loses nothing.
+  [[ $NATS_CLUSTER == yes ]] && printf '%s\n' "NATS_STREAM_REPLICAS=3"
   profile_env "$STACK_PROFILE"
   (($# == 0)) || printf '%s\n' "$@"
 }

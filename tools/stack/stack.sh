@@ -5,7 +5,7 @@
 component_names() { printf '%s\n' postgres nats "${ALL_SERVICES[@]}"; }
 
 is_component() {
-  [[ $1 == postgres || $1 == nats ]] || is_service "$1"
+  [[ $1 == postgres || $1 == nats ]] || is_nats_node "$1" || is_service "$1"
 }
 
 stack_anything_running() {
@@ -34,25 +34,38 @@ stack_configure() {
     fi
   fi
   profile_env "$profile" >/dev/null
+  NATS_CLUSTER=${REQUESTED_NATS_CLUSTER:-no}
   STACK_PROFILE=$profile
   STACK_PORT_MODE=$port_mode
   STACK_BUILD_DIR=$CHOREO_BUILD_DIR
   STACK_LOG_LEVEL=${LOG_LEVEL:-info}
   STACK_LOG_FORMAT=${LOG_FORMAT:-text}
+  # A cluster's other two nodes need client, monitoring and cluster ports; node 1 a cluster port.
+  local extra=0
+  [[ $NATS_CLUSTER == yes ]] && extra=7
   if [[ $port_mode == fixed ]]; then
     PG_PORT=55432 NATS_PORT=14222 NATS_MONITOR_PORT=18222
     for service in "${ALL_SERVICES[@]}"; do
       set_service_port "$service" "${SERVICE_DEFAULT_PORT[$service]}"
     done
+    ((extra == 0)) || mapfile -t ports < <(allocate_ports "$extra")
   else
-    mapfile -t ports < <(allocate_ports $((3 + ${#ALL_SERVICES[@]})))
-    ((${#ports[@]} == 3 + ${#ALL_SERVICES[@]})) || die "could not find free ports"
+    mapfile -t ports < <(allocate_ports $((3 + ${#ALL_SERVICES[@]} + extra)))
+    ((${#ports[@]} == 3 + ${#ALL_SERVICES[@]} + extra)) || die "could not find free ports"
     PG_PORT=${ports[0]} NATS_PORT=${ports[1]} NATS_MONITOR_PORT=${ports[2]}
     local index=3
     for service in "${ALL_SERVICES[@]}"; do
       set_service_port "$service" "${ports[index]}"
       index=$((index + 1))
     done
+    ports=("${ports[@]:index}")
+  fi
+  NATS_NODE_PORTS=$NATS_PORT NATS_NODE_MONITOR_PORTS=$NATS_MONITOR_PORT NATS_NODE_CLUSTER_PORTS=''
+  if [[ $NATS_CLUSTER == yes ]]; then
+    ((${#ports[@]} >= 7)) || die "could not find free ports for the NATS cluster"
+    NATS_NODE_PORTS="$NATS_PORT ${ports[0]} ${ports[1]}"
+    NATS_NODE_MONITOR_PORTS="$NATS_MONITOR_PORT ${ports[2]} ${ports[3]}"
+    NATS_NODE_CLUSTER_PORTS="${ports[4]} ${ports[5]} ${ports[6]}"
   fi
   stack_save
   ensure_jwt_secret
@@ -91,7 +104,11 @@ stack_up() {
   stack_configure "$profile" "$port_mode"
   stack_step "starting PostgreSQL"
   pg_start || return 1
-  stack_step "starting NATS JetStream"
+  if [[ $NATS_CLUSTER == yes ]]; then
+    stack_step "starting NATS JetStream (a 3-node cluster)"
+  else
+    stack_step "starting NATS JetStream"
+  fi
   nats_start || return 1
   stack_step "applying the schema and writing $(stack_label)/env"
   stack_migrate || return 1
@@ -153,7 +170,7 @@ stack_down() {
 }
 
 # What ./dev puts in a stack folder; a folder holding anything else is not deleted.
-STACK_ENTRIES=" stack.conf stack.conf.tmp env env.tmp .lock logs pids secrets nats nats.conf pgdata "
+STACK_ENTRIES=" stack.conf stack.conf.tmp env env.tmp .lock logs pids secrets nats nats.conf nats-1.conf nats-2.conf nats-3.conf pgdata "
 
 # Deletes the stack's folder and its PostgreSQL folder (under /var/tmp when run as root).
 stack_wipe() {

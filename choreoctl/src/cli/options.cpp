@@ -15,7 +15,7 @@ std::optional<std::string> ParsedArgs::option(const std::string& name) const {
 }
 
 ParsedArgs parse_args(const std::vector<std::string>& args, const std::set<std::string>& allowed,
-                      std::size_t max_positionals) {
+                      std::size_t max_positionals, const std::set<std::string>& flags) {
   for (const auto& arg : args) {
     if (arg.size() > kMaxArgumentLength) {
       throw UsageError("an argument is longer than " + std::to_string(kMaxArgumentLength) +
@@ -45,6 +45,13 @@ ParsedArgs parse_args(const std::vector<std::string>& args, const std::set<std::
     if (const auto equals = name.find('='); equals != std::string::npos) {
       value = name.substr(equals + 1);
       name.resize(equals);
+    }
+    if (flags.count(name) != 0) {
+      if (value)
+        throw UsageError("option --" + name + " takes no value");
+      if (!parsed.flags.insert(name).second)
+        throw UsageError("option --" + name + " given twice");
+      continue;
     }
     if (allowed.count(name) == 0)
       throw UsageError("unknown option --" + name);

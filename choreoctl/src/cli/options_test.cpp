@@ -35,5 +35,18 @@ TEST(ParseArgs, RejectsOverlongArguments) {
   EXPECT_THROW(parse_args({"--sub", std::string(5000, 'a')}, {"sub"}), UsageError);
 }
 
+TEST(ParseArgs, SwitchesTakeNoValue) {
+  const auto parsed =
+      parse_args({"--all", "ID", "--consumer", "c"}, {"consumer"}, 1, {"all", "json"});
+  EXPECT_TRUE(parsed.flag("all"));
+  EXPECT_FALSE(parsed.flag("json"));
+  EXPECT_EQ(parsed.option("consumer"), "c");
+  ASSERT_EQ(parsed.positionals.size(), 1U);
+  EXPECT_EQ(parsed.positionals[0], "ID");
+  EXPECT_THROW(parse_args({"--all=yes"}, {}, 0, {"all"}), UsageError);
+  EXPECT_THROW(parse_args({"--all", "--all"}, {}, 0, {"all"}), UsageError);
+  EXPECT_THROW(parse_args({"--json"}, {}, 0, {"all"}), UsageError);
+}
+
 }  // namespace
 }  // namespace choreo::ctl

@@ -13,6 +13,7 @@ std::vector<Command> all_commands();
 Command migrate_command();
 Command token_command();
 Command outbox_flush_command();
+Command dlq_command();
 Command help_command();
 
 }  // namespace choreo::ctl

@@ -89,5 +89,27 @@ TEST(HelpCommand, DescribesACommand) {
   EXPECT_EQ(run({"help", "nope"}, {}).code, kExitUsage);
 }
 
+TEST(DlqCommand, UsageErrorsExit2BeforeTouchingAnything) {
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"dlq"},
+                                               {"dlq", "purge"},
+                                               {"dlq", "replay"},
+                                               {"dlq", "replay", "abc"},
+                                               {"dlq", "replay", "0"},
+                                               {"dlq", "replay", "1", "2"},
+                                               {"dlq", "list", "--limit", "0"},
+                                               {"dlq", "list", "--all=yes"},
+                                               {"dlq", "list", "--force"}}) {
+    const auto outcome = run(args, {{"DATABASE_URL", "postgresql://nowhere.invalid/x"}});
+    EXPECT_EQ(outcome.code, kExitUsage) << args.back() << ": " << outcome.err;
+    EXPECT_NE(outcome.err.find("usage: choreoctl dlq"), std::string::npos) << outcome.err;
+  }
+}
+
+TEST(DlqCommand, NeedsDatabaseUrl) {
+  const auto outcome = run({"dlq", "list"}, {});
+  EXPECT_EQ(outcome.code, kExitUsage);
+  EXPECT_NE(outcome.err.find("DATABASE_URL"), std::string::npos) << outcome.err;
+}
+
 }  // namespace
 }  // namespace choreo::ctl

@@ -4,10 +4,7 @@ namespace choreo::ctl {
 
 std::vector<Command> all_commands() {
   return {
-      migrate_command(),
-      token_command(),
-      outbox_flush_command(),
-      help_command(),
+      migrate_command(), token_command(), outbox_flush_command(), dlq_command(), help_command(),
   };
 }
 

@@ -31,6 +31,7 @@ NatsSettings load_nats_settings(const config::EnvReader& env, std::string client
   settings.client_name = std::move(client_name);
   settings.reconnect_wait = env.duration_or("NATS_RECONNECT_WAIT", settings.reconnect_wait);
   settings.request_timeout = env.duration_or("NATS_REQUEST_TIMEOUT", settings.request_timeout);
+  settings.stream_replicas = static_cast<int>(env.integer_or("NATS_STREAM_REPLICAS", 1, 1, 5));
   return settings;
 }
 

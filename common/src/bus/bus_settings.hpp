@@ -16,6 +16,9 @@ struct NatsSettings {
   std::string client_name;        // shows in the server's connection list
   std::chrono::milliseconds reconnect_wait{250};
   std::chrono::milliseconds request_timeout{5000};  // JetStream API calls and publish acks
+  // Copies of the stream a new stream is created with (NATS_STREAM_REPLICAS, 1-5): 3 on a
+  // three-node cluster, so one node down loses nothing.
+  int stream_replicas = 1;
 };
 
 // CONTRACT §2: one stream `events` over `events.>`, file storage, duplicate window >= 2 min.
@@ -35,7 +38,8 @@ struct ConsumerSettings {
   std::int64_t max_ack_pending = 1000;
 };
 
-// NATS_URL: one URL or a comma-separated list.
+// NATS_URL: one URL or a comma-separated list; NATS_RECONNECT_WAIT, NATS_REQUEST_TIMEOUT,
+// NATS_STREAM_REPLICAS.
 NatsSettings load_nats_settings(const config::EnvReader& env, std::string client_name);
 
 }  // namespace choreo::bus

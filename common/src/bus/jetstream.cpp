@@ -396,6 +396,14 @@ std::vector<ReceivedMessage> PullConsumer::fetch_ready(int batch, std::chrono::m
   return messages;
 }
 
+std::size_t PullConsumer::buffered() const {
+  int messages = 0;
+  int bytes = 0;
+  if (natsSubscription_GetPending(subscription_.get(), &messages, &bytes) != NATS_OK)
+    return 0;
+  return static_cast<std::size_t>(std::max(messages, 0));
+}
+
 std::vector<ReceivedMessage> PullConsumer::fetch(jsFetchRequest& request) {
   natsMsgList list{};
   const natsStatus status = natsSubscription_FetchRequest(&list, subscription_.get(), &request);

@@ -130,6 +130,10 @@ class PullConsumer {
   // gets full batches.
   std::vector<ReceivedMessage> fetch_ready(int batch, std::chrono::milliseconds wait);
 
+  // Messages (and pull status notices) already received for earlier pull requests but not yet
+  // taken by a fetch. Sends nothing to the server.
+  std::size_t buffered() const;
+
   const ConsumerSettings& settings() const { return settings_; }
 
  private:

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <optional>
@@ -34,6 +35,13 @@ struct ConsumerRuntime::Pending {
   std::optional<Settlement> settlement;  // decided before the transaction, or inside it
   bool duplicate = false;
   std::function<void()> after_commit;
+  bool dead_letter_recorded = false;  // this batch wrote its tb_dead_letter row
+
+  // Choreo-Event-Id (a dead-letter replay) before Nats-Msg-Id: see events::kEventIdHeader.
+  std::optional<std::string> carried_event_id() const {
+    return events::carried_event_id(message.header(events::kEventIdHeader),
+                                    message.header(events::kMsgIdHeader));
+  }
 };
 
 ConsumerRuntime::ConsumerRuntime(ConsumerRuntimeSettings settings, bus::JetStreamClient& bus,
@@ -52,6 +60,11 @@ ConsumerRuntime::~ConsumerRuntime() {
 
 void ConsumerRuntime::start() {
   thread_ = std::jthread([this](std::stop_token stop) { loop(stop); });
+}
+
+void ConsumerRuntime::request_stop() {
+  if (thread_.joinable())
+    thread_.request_stop();
 }
 
 void ConsumerRuntime::stop() {
@@ -133,18 +146,18 @@ void ConsumerRuntime::release_unprocessed() {
   // A pull request may stay open at the server for up to fetch_wait after our last fetch
   // returned, and deliver into our buffer meanwhile. Once it has expired, hand back whatever we
   // hold but will not process (nak without delay), so another instance gets it at once instead
-  // of after ACK_WAIT.
+  // of after ACK_WAIT. Only what is already buffered: a fetch asking the server for more would
+  // be handed our own naks back, each time using up a delivery attempt.
   std::this_thread::sleep_for(settings_.fetch_wait);
+  const auto held = consumer_->buffered();
+  if (held == 0)
+    return;
   std::size_t released = 0;
   try {
-    for (int round = 0; round < 10; ++round) {
-      auto leftovers = consumer_->fetch_available(settings_.batch_size);
-      if (leftovers.empty())
-        break;
-      for (auto& message : leftovers)
-        message.nak(std::chrono::milliseconds(0));
-      released += leftovers.size();
-    }
+    auto leftovers = consumer_->fetch_available(static_cast<int>(held));
+    for (auto& message : leftovers)
+      message.nak(std::chrono::milliseconds(0));
+    released = leftovers.size();
   } catch (const std::exception& error) {
     spdlog::debug("consumer {}: releasing unprocessed messages: {}", settings_.consumer.durable,
                   error.what());
@@ -175,8 +188,8 @@ void ConsumerRuntime::process(std::vector<Pending>& batch) {
   for (auto& pending : batch) {
     const auto& delivery = pending.message.delivery();
     auto decoded = events::decode_event(pending.message.subject(), pending.message.data(),
-                                        pending.message.header("Nats-Msg-Id"),
-                                        delivery.stream_sequence, delivery.num_delivered);
+                                        pending.carried_event_id(), delivery.stream_sequence,
+                                        delivery.num_delivered);
     if (auto* failure = std::get_if<events::DecodeError>(&decoded)) {
       pending.settlement = settle(Outcome::dead_letter("undecodable: " + failure->reason),
                                   delivery.num_delivered, settings_.retry);
@@ -188,7 +201,13 @@ void ConsumerRuntime::process(std::vector<Pending>& batch) {
   // Transient failures of the whole batch (database unreachable, serialization conflicts) are
   // retried here, holding the messages, rather than by redelivery: an outage must not use up a
   // message's MAX_DELIVER attempts and turn healthy events into dead letters.
-  auto retry_wait = std::chrono::milliseconds(200);
+  // The pause between rounds stays under half the ack wait: each round tells the server the
+  // messages are still being worked on, and a longer silence would have them redelivered (a
+  // delivery attempt used up) while we still hold them.
+  const auto longest_retry_wait =
+      std::clamp(settings_.consumer.ack_wait / 2, std::chrono::milliseconds(100),
+                 std::chrono::milliseconds(5000));
+  auto retry_wait = std::min(std::chrono::milliseconds(200), longest_retry_wait);
   for (int round = 1;; ++round) {
     try {
       auto lease = pool_.acquire();
@@ -226,7 +245,10 @@ void ConsumerRuntime::process(std::vector<Pending>& batch) {
               savepoint.rollback();
               outcome = Outcome::dead_letter(std::string("invalid payload: ") + error.what());
             } catch (const std::exception& error) {
-              if (db::breaks_connection(error))
+              // A deadlock, a serialization failure or a lost connection is no fault of the
+              // message: the whole batch is retried in place (below) instead of the message
+              // being redelivered, which would use up one of its MAX_DELIVER attempts.
+              if (db::breaks_connection(error) || db::is_transient(error))
                 throw;
               savepoint.rollback();
               outcome = Outcome::retry(db::describe(error));
@@ -244,13 +266,12 @@ void ConsumerRuntime::process(std::vector<Pending>& batch) {
           if (!pending.settlement || !pending.settlement->dead_letter)
             continue;
           const auto& delivery = pending.message.delivery();
-          record_dead_letter(
-              tx,
-              DeadLetter{durable, std::string(pending.message.subject()), delivery.stream_sequence,
-                         pending.event ? std::optional(pending.event->id)
-                                       : pending.message.header("Nats-Msg-Id"),
-                         pending.message.headers(), std::string(pending.message.data()),
-                         pending.settlement->reason, delivery.num_delivered});
+          pending.dead_letter_recorded = record_dead_letter(
+              tx, DeadLetter{
+                      durable, std::string(pending.message.subject()), delivery.stream_sequence,
+                      pending.event ? std::optional(pending.event->id) : pending.carried_event_id(),
+                      pending.message.headers(), std::string(pending.message.data()),
+                      pending.settlement->reason, delivery.num_delivered});
         }
         faults_.reach("before_commit");
         tx.commit();
@@ -273,7 +294,7 @@ void ConsumerRuntime::process(std::vector<Pending>& batch) {
       for (auto& pending : batch)
         pending.message.in_progress();
       interruptible_sleep(thread_.get_stop_token(), retry_wait);
-      retry_wait = std::min(retry_wait * 2, std::chrono::milliseconds(5000));
+      retry_wait = std::min(retry_wait * 2, longest_retry_wait);
     }
   }
 
@@ -298,10 +319,16 @@ void ConsumerRuntime::process(std::vector<Pending>& batch) {
         break;
       case Settlement::Action::term:
         pending.message.term();
-        if (settlement.dead_letter) {
+        // Counted once per committed tb_dead_letter row: a redelivery of a message whose row
+        // was already written (a crash between commit and term) is terminated again, not
+        // counted again.
+        if (settlement.dead_letter && pending.dead_letter_recorded) {
           metrics_.dead_letters.Increment();
           spdlog::error("consumer {}: dead letter (stream seq {}): {}", durable,
                         pending.message.delivery().stream_sequence, settlement.reason);
+        } else if (settlement.dead_letter) {
+          spdlog::warn("consumer {}: stream seq {} was already a dead letter; terminated again",
+                       durable, pending.message.delivery().stream_sequence);
         }
         break;
     }

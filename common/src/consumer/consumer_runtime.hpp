@@ -28,6 +28,9 @@ class ConsumerRuntime {
 
   // Starts the fetch loop on its own thread.
   void start();
+  // Asks the loop to stop fetching and returns at once; stop() then waits. Lets a service stop
+  // all its consumers side by side, so shutdown takes the longest of them, not their sum.
+  void request_stop();
   // Stops fetching, finishes and settles the in-flight batch, then returns.
   void stop();
   // The loop has subscribed to its durable and is fetching.

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <spdlog/spdlog.h>
+
 #include "config/env.hpp"
 
 namespace choreo::consumer {
@@ -33,6 +35,13 @@ ConsumerRuntimeSettings load_consumer_runtime_settings(const config::EnvReader& 
     throw config::ConfigError("configuration: INBOX_RETENTION is too short; set it to 1h or more");
   }
   settings.inbox_retention = std::chrono::duration_cast<std::chrono::hours>(retention);
+  if (env.boolean_or("CHOREO_UNSAFE_DISABLE_IDEMPOTENCY", false)) {
+    spdlog::warn(
+        "consumer {}: the inbox is OFF (CHOREO_UNSAFE_DISABLE_IDEMPOTENCY, test-only): "
+        "redelivered events repeat their effects",
+        settings.consumer.durable);
+    settings.idempotency = Idempotency::disabled_for_tests;
+  }
   return settings;
 }
 

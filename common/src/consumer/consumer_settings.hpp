@@ -29,6 +29,9 @@ struct RetryPolicy {
 enum class Idempotency {
   inbox,        // a tb_inbox row per (consumer, event id), in the effect's transaction
   natural_key,  // the handler's own write is keyed by the event id (e.g. the event log)
+  // None at all: CHOREO_UNSAFE_DISABLE_IDEMPOTENCY=1, a test-only switch that lets the chaos run
+  // prove its checker sees the double effects this would cause. Never for real use.
+  disabled_for_tests,
 };
 
 struct ConsumerRuntimeSettings {

@@ -8,7 +8,10 @@ namespace choreo::consumer {
 std::vector<db::PreparedStatement> dead_letter_statements() {
   return {{"dead_letter_insert",
            "INSERT INTO tb_dead_letter (consumer, subject, stream_seq, event_id, headers, payload, "
-           "reason, attempts) VALUES ($1, $2, $3, NULLIF($4, ''), $5::jsonb, $6::bytea, $7, $8)"}};
+           "reason, attempts) VALUES ($1, $2, $3, NULLIF($4, ''), $5::jsonb, $6::bytea, $7, $8) "
+           // Already recorded: a redelivery after a crash between commit and term (see
+           // sql/007_dead_letter_replays.sql). The first row, with the first reason, stays.
+           "ON CONFLICT DO NOTHING"}};
 }
 
 std::string to_bytea_hex(std::string_view bytes) {
@@ -23,17 +26,18 @@ std::string to_bytea_hex(std::string_view bytes) {
   return out;
 }
 
-void record_dead_letter(pqxx::transaction_base& tx, const DeadLetter& letter) {
+bool record_dead_letter(pqxx::transaction_base& tx, const DeadLetter& letter) {
   nlohmann::json headers = nlohmann::json::object();
   for (const auto& [key, value] : letter.headers)
     headers[key] = value;
   // Header bytes need not be UTF-8; replacing them keeps the row writable.
   const auto headers_text = headers.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   std::string reason = letter.reason.substr(0, 2000);
-  tx.exec_prepared("dead_letter_insert", letter.consumer, letter.subject,
-                   static_cast<long long>(letter.stream_sequence), letter.event_id.value_or(""),
-                   headers_text, to_bytea_hex(letter.payload), reason,
-                   static_cast<long long>(letter.attempts));
+  const auto result = tx.exec_prepared(
+      "dead_letter_insert", letter.consumer, letter.subject,
+      static_cast<long long>(letter.stream_sequence), letter.event_id.value_or(""), headers_text,
+      to_bytea_hex(letter.payload), reason, static_cast<long long>(letter.attempts));
+  return result.affected_rows() == 1;
 }
 
 }  // namespace choreo::consumer

@@ -30,7 +30,10 @@ struct DeadLetter {
 
 std::vector<db::PreparedStatement> dead_letter_statements();
 
-void record_dead_letter(pqxx::transaction_base& tx, const DeadLetter& letter);
+// Writes the row in the caller's transaction. Returns false when this consumer had already
+// recorded this message (a redelivery after a crash between commit and term): count and log a
+// dead letter only when this returns true and the transaction commits.
+bool record_dead_letter(pqxx::transaction_base& tx, const DeadLetter& letter);
 
 // "\x..." hex form PostgreSQL accepts for bytea input; exposed for tests.
 std::string to_bytea_hex(std::string_view bytes);

@@ -15,8 +15,21 @@ std::optional<std::string> Event::order_id() const {
   return found->get<std::string>();
 }
 
+std::optional<std::string> carried_event_id(const std::optional<std::string>& choreo_event_id,
+                                            const std::optional<std::string>& nats_msg_id) {
+  if (choreo_event_id && !choreo_event_id->empty())
+    return choreo_event_id;
+  if (nats_msg_id && !nats_msg_id->empty())
+    return nats_msg_id;
+  return std::nullopt;
+}
+
+std::string stream_sequence_event_id(std::uint64_t stream_sequence) {
+  return "stream-seq-" + std::to_string(stream_sequence);
+}
+
 std::variant<Event, DecodeError> decode_event(std::string_view subject, std::string_view data,
-                                              const std::optional<std::string>& msg_id,
+                                              const std::optional<std::string>& event_id,
                                               std::uint64_t stream_sequence,
                                               std::uint64_t delivery_attempt) {
   nlohmann::json payload = nlohmann::json::parse(data.begin(), data.end(), nullptr, false);
@@ -25,12 +38,14 @@ std::variant<Event, DecodeError> decode_event(std::string_view subject, std::str
   if (!payload.is_object())
     return DecodeError{"payload is JSON but not an object"};
   Event event;
-  if (msg_id && !msg_id->empty()) {
-    if (msg_id->size() > 200)
-      return DecodeError{"Nats-Msg-Id is longer than 200 characters"};
-    event.id = *msg_id;
+  if (event_id && !event_id->empty()) {
+    if (event_id->size() > kMaxEventIdLength) {
+      return DecodeError{"the event id header is longer than " + std::to_string(kMaxEventIdLength) +
+                         " characters"};
+    }
+    event.id = *event_id;
   } else {
-    event.id = "stream-seq-" + std::to_string(stream_sequence);
+    event.id = stream_sequence_event_id(stream_sequence);
   }
   event.subject = std::string(subject);
   event.payload = std::move(payload);

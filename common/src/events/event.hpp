@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -9,8 +10,19 @@
 
 namespace choreo::events {
 
+// The header that carries an event's id when it differs from the message's Nats-Msg-Id. A
+// dead-letter replay needs a new Nats-Msg-Id (the stream's duplicate window would drop a
+// re-publish under the original one) but must keep the original event id, which is what every
+// consumer's inbox and the event log dedupe on.
+inline constexpr const char* kEventIdHeader = "Choreo-Event-Id";
+inline constexpr const char* kMsgIdHeader = "Nats-Msg-Id";
+
+// Longest event id accepted from a header (ids we publish are UUIDs or short replay ids).
+inline constexpr std::size_t kMaxEventIdLength = 200;
+
 // A decoded event: what every handler receives. The event id travels in the Nats-Msg-Id header
-// (so the stream's duplicate window can drop re-publishes); the payload is a JSON object.
+// (so the stream's duplicate window can drop re-publishes), or in Choreo-Event-Id when the message
+// is a replay; the payload is a JSON object.
 struct Event {
   std::string id;
   std::string subject;
@@ -28,10 +40,19 @@ struct DecodeError {
   std::string reason;
 };
 
-// Pure decoding, independent of NATS: `msg_id` is the Nats-Msg-Id header if present. A message
-// without one gets a stable id derived from its stream sequence, so it is still processed once.
+// The event id a message carries, given its Choreo-Event-Id and Nats-Msg-Id headers: the first
+// that is present and not empty. Pass the result to decode_event.
+std::optional<std::string> carried_event_id(const std::optional<std::string>& choreo_event_id,
+                                            const std::optional<std::string>& nats_msg_id);
+
+// The id a message without any event id header is known by: stable, derived from its stream
+// sequence, so such a message is still processed once (and a replay of it keeps that id).
+std::string stream_sequence_event_id(std::uint64_t stream_sequence);
+
+// Pure decoding, independent of NATS: `event_id` is the message's carried_event_id(), if any;
+// without one the event gets stream_sequence_event_id().
 std::variant<Event, DecodeError> decode_event(std::string_view subject, std::string_view data,
-                                              const std::optional<std::string>& msg_id,
+                                              const std::optional<std::string>& event_id,
                                               std::uint64_t stream_sequence,
                                               std::uint64_t delivery_attempt);
 

@@ -36,6 +36,23 @@ TEST(DecodeEvent, RejectsWhatCanNeverSucceed) {
       std::holds_alternative<DecodeError>(decode_event("s", "{}", std::string(201, 'x'), 1, 1)));
 }
 
+TEST(CarriedEventId, ReplayHeaderWinsOverMsgId) {
+  // A replay is published under a new Nats-Msg-Id but keeps the original event id.
+  EXPECT_EQ(carried_event_id(std::string("original"), std::string("replay-7-1")), "original");
+  EXPECT_EQ(carried_event_id(std::nullopt, std::string("abc")), "abc");
+  EXPECT_EQ(carried_event_id(std::string(""), std::string("abc")), "abc");
+  EXPECT_FALSE(carried_event_id(std::nullopt, std::nullopt).has_value());
+  EXPECT_FALSE(carried_event_id(std::string(""), std::string("")).has_value());
+}
+
+TEST(DecodeEvent, TakesTheCarriedIdOfAReplay) {
+  const auto decoded = decode_event(
+      "events.x", "{}", carried_event_id(std::string("orig"), std::string("r-1")), 9, 1);
+  ASSERT_TRUE(std::holds_alternative<Event>(decoded));
+  EXPECT_EQ(std::get<Event>(decoded).id, "orig");
+  EXPECT_EQ(std::get<Event>(decoded).stream_sequence, 9u);
+}
+
 TEST(EventIds, AreDistinctUuidV4) {
   std::set<std::string> seen;
   for (int i = 0; i < 1000; ++i) {

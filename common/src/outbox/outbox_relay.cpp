@@ -201,9 +201,13 @@ void OutboxRelay::loop(std::stop_token stop) {
         }
       }
       // Shutting down: publish what is committed already, so nothing waits for the next start.
-      const auto flushed = drain(*connection, Clock::now() + flush_timeout_);
-      if (flushed > 0)
-        spdlog::info("outbox {}: flushed {} rows on shutdown", settings_.source, flushed);
+      // Not while NATS is away: each attempt would wait out the publish timeout, and the rows are
+      // safe in the table for the next start.
+      if (bus_.connected()) {
+        const auto flushed = drain(*connection, Clock::now() + flush_timeout_);
+        if (flushed > 0)
+          spdlog::info("outbox {}: flushed {} rows on shutdown", settings_.source, flushed);
+      }
     } catch (const std::exception& error) {
       spdlog::warn("outbox relay for {}: {}; retrying in {} ms", settings_.source,
                    db::describe(error), error_backoff.count());

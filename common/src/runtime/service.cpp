@@ -87,7 +87,9 @@ bool Service::bootstrap() {
         }
       }
       step = "the events stream";
-      bus_->ensure_stream(bus::StreamSettings{});
+      bus::StreamSettings stream;
+      stream.replicas = settings_.nats.stream_replicas;
+      bus_->ensure_stream(stream);
       for (const auto& [name, run_step] : startup_steps_) {
         step = name;
         run_step();
@@ -156,6 +158,8 @@ int Service::run() {
   // then the consumers (their batches may write outbox rows too), then the relays flush those
   // rows, then the connections go.
   server.stop();
+  for (auto& runtime : consumers_)
+    runtime->request_stop();
   for (auto& runtime : consumers_)
     runtime->stop();
   for (auto& relay : relays_)

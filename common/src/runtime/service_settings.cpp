@@ -29,6 +29,11 @@ ServiceSettings load_service_settings(const config::EnvReader& env, const std::s
   settings.http.idle_timeout = env.duration_or("HTTP_IDLE_TIMEOUT", settings.http.idle_timeout);
   settings.http.worker_threads =
       static_cast<int>(env.integer_or("HTTP_WORKER_THREADS", settings.http.worker_threads, 1, 256));
+  // Each connection is a file descriptor: main() raises the open-file limit and warns when this
+  // does not fit under it. The upper bound only catches typos (the kernel's nr_open is 1 << 20).
+  settings.http.max_connections = static_cast<std::size_t>(
+      env.integer_or("HTTP_MAX_CONNECTIONS",
+                     static_cast<std::int64_t>(settings.http.max_connections), 1, 1'000'000));
   settings.migrate_on_start = env.boolean_or("MIGRATE_ON_START", true);
   settings.shutdown_timeout = env.duration_or("SHUTDOWN_TIMEOUT", settings.shutdown_timeout);
   settings.faults = FaultPoints::parse(env.string_or("FAULT_POINT", ""));

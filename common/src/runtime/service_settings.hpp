@@ -21,7 +21,7 @@ struct ServiceSettings {
   bus::NatsSettings nats;
   config::ListenAddress listen;
   // host and port come from `listen`; the rest from HTTP_BODY_LIMIT, HTTP_READ_TIMEOUT,
-  // HTTP_IDLE_TIMEOUT and HTTP_WORKER_THREADS.
+  // HTTP_IDLE_TIMEOUT, HTTP_WORKER_THREADS and HTTP_MAX_CONNECTIONS.
   http::HttpServerSettings http;
   bool migrate_on_start = true;
   std::chrono::milliseconds shutdown_timeout{10'000};

@@ -132,7 +132,8 @@ struct Field {
 struct FragmentSpread {
   std::string name;
   std::vector<Directive> directives;
-  SourceLocation location;  // of the '...'
+  SourceLocation location;       // of the '...'
+  SourceLocation name_location;  // of the fragment's name (errors about the name point there)
 };
 
 struct InlineFragment {
@@ -155,6 +156,7 @@ struct VariableDefinition {
   std::optional<Value> default_value;  // constant: never contains a Variable
   std::vector<Directive> directives;   // constant arguments only
   SourceLocation location;             // of the '$'
+  SourceLocation name_location;        // of the name after the '$'
 };
 
 struct OperationDefinition {
@@ -163,7 +165,8 @@ struct OperationDefinition {
   std::vector<VariableDefinition> variable_definitions;
   std::vector<Directive> directives;
   SelectionSet selection_set;
-  SourceLocation location;  // of the keyword, or of the '{' of a shorthand query
+  SourceLocation location;       // of the keyword, or of the '{' of a shorthand query
+  SourceLocation name_location;  // of the name, when there is one
 };
 
 struct FragmentDefinition {
@@ -171,7 +174,8 @@ struct FragmentDefinition {
   TypeCondition type_condition;
   std::vector<Directive> directives;
   SelectionSet selection_set;
-  SourceLocation location;  // of the keyword "fragment"
+  SourceLocation location;       // of the keyword "fragment"
+  SourceLocation name_location;  // of the fragment's name
 };
 
 // ---- Type-system definitions ----------------------------------------------------------------

@@ -226,6 +226,7 @@ class Parser {
     }
     operation.operation = parse_operation_type();
     if (peek(TokenKind::kName)) {
+      operation.name_location = token_.location;
       operation.name = advance().value;
     }
     operation.variable_definitions = parse_variable_definitions();
@@ -261,7 +262,9 @@ class Parser {
   VariableDefinition parse_variable_definition() {
     VariableDefinition definition;
     definition.location = token_.location;
-    definition.name = parse_variable_name();
+    expect(TokenKind::kDollar);
+    definition.name_location = token_.location;
+    definition.name = parse_name();
     expect(TokenKind::kColon);
     definition.type = parse_type_reference();
     if (skip(TokenKind::kEquals)) {
@@ -280,6 +283,7 @@ class Parser {
     FragmentDefinition fragment;
     fragment.location = token_.location;
     expect_keyword("fragment");
+    fragment.name_location = token_.location;
     fragment.name = parse_fragment_name();
     expect_keyword("on");
     fragment.type_condition = parse_type_condition();
@@ -662,6 +666,7 @@ class Parser {
     if (!has_type_condition && peek(TokenKind::kName)) {
       FragmentSpread spread;
       spread.location = location;
+      spread.name_location = token_.location;
       spread.name = parse_fragment_name();
       spread.directives = parse_directives(false);
       return spread;

@@ -158,7 +158,7 @@ TEST(Validation, RejectsUnknownFragments) {
   const auto errors = errors_of("{ order(id: 1) { ...F } }");
   ASSERT_EQ(errors.size(), 1U);
   EXPECT_EQ(errors[0].message, "Unknown fragment \"F\".");
-  EXPECT_EQ(errors[0].locations, (std::vector<SourceLocation>{{1, 18}}));
+  EXPECT_EQ(errors[0].locations, (std::vector<SourceLocation>{{1, 21}}));
 }
 
 TEST(Validation, RejectsUnknownAndNonCompositeTypeConditions) {

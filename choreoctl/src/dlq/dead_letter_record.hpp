@@ -1,0 +1,28 @@
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+
+namespace choreo::ctl::dlq {
+
+// One row of tb_dead_letter as the operator sees it.
+struct DeadLetterRecord {
+  long long id = 0;  // pk_dead_letter: the short number operators type
+  std::string consumer;
+  std::string subject;
+  long long stream_sequence = 0;
+  std::optional<std::string> event_id;
+  std::map<std::string, std::string> headers;
+  std::string payload;  // raw bytes as the consumer received them
+  std::string reason;
+  long long attempts = 0;
+  std::string created_at;  // ISO-8601, UTC
+  std::optional<std::string> replayed_at;
+  long long replays = 0;  // committed replays so far
+  // Recorded longer ago than the consumers keep their inbox rows (INBOX_RETENTION): consumers
+  // that processed the original may no longer recognise a replay of it.
+  bool older_than_inbox_retention = false;
+};
+
+}  // namespace choreo::ctl::dlq

@@ -1,0 +1,127 @@
+#include "bench_database.hpp"
+
+#include <pqxx/pqxx>
+
+namespace choreo::bench {
+
+BenchDatabase::BenchDatabase(const std::string& url)
+    : connection_(std::make_unique<pqxx::connection>(url)) {}
+
+BenchDatabase::~BenchDatabase() = default;
+
+std::vector<std::string> BenchDatabase::seed_catalogue(const std::string& run_id, int count,
+                                                       int stock) {
+  pqxx::work tx(*connection_, "bench_seed");
+  std::vector<std::string> skus;
+  for (int i = 0; i < count; ++i) {
+    auto sku = "bench-" + run_id + "-" + std::to_string(i);
+    tx.exec_params(
+        "WITH product AS (INSERT INTO tb_product (identifier, name, price) "
+        "VALUES ($1, 'Benchmark item', 1.00) RETURNING pk_product) "
+        "INSERT INTO tb_inventory (fk_product, quantity) SELECT pk_product, $2 FROM product",
+        sku, stock);
+    skus.push_back(std::move(sku));
+  }
+  tx.commit();
+  return skus;
+}
+
+Watermarks BenchDatabase::watermarks() {
+  pqxx::nontransaction tx(*connection_);
+  const auto row = tx.exec1(
+      "SELECT (SELECT coalesce(max(pk_order), 0) FROM tb_order), "
+      "(SELECT coalesce(max(pk_dead_letter), 0) FROM tb_dead_letter)");
+  return {row[0].as<long long>(), row[1].as<long long>()};
+}
+
+OrderProgress BenchDatabase::progress(long long order_watermark) {
+  pqxx::nontransaction tx(*connection_);
+  const auto row = tx.exec_params1(
+      "SELECT count(*), count(*) FILTER (WHERE status IN ('shipped', 'failed')), "
+      "count(*) FILTER (WHERE status = 'shipped'), count(*) FILTER (WHERE status = 'failed') "
+      "FROM tb_order WHERE pk_order > $1",
+      order_watermark);
+  return {row[0].as<long long>(), row[1].as<long long>(), row[2].as<long long>(),
+          row[3].as<long long>()};
+}
+
+std::vector<std::pair<std::string, double>> BenchDatabase::shipped_recorded_at(
+    long long order_watermark) {
+  pqxx::nontransaction tx(*connection_);
+  const auto rows = tx.exec_params(
+      "SELECT o.identifier, extract(epoch FROM min(e.recorded_at))::float8 "
+      "FROM tb_order o JOIN tb_event_log e ON e.order_id = o.id "
+      "WHERE o.pk_order > $1 AND e.event_type = 'events.order.shipped' GROUP BY o.identifier",
+      order_watermark);
+  std::vector<std::pair<std::string, double>> times;
+  times.reserve(rows.size());
+  for (const auto& row : rows)
+    times.emplace_back(row[0].as<std::string>(), row[1].as<double>());
+  return times;
+}
+
+long long BenchDatabase::shipped_events_logged(long long order_watermark) {
+  return count(
+      "SELECT count(DISTINCT o.pk_order) FROM tb_order o JOIN tb_event_log e ON e.order_id = o.id "
+      "WHERE o.pk_order > $1 AND e.event_type = 'events.order.shipped'",
+      order_watermark);
+}
+
+long long BenchDatabase::count(const std::string& sql, long long watermark) {
+  pqxx::nontransaction tx(*connection_);
+  return tx.exec_params1(sql, watermark)[0].as<long long>();
+}
+
+std::vector<std::string> BenchDatabase::check_invariants(const Watermarks& since,
+                                                         long long orders_created) {
+  std::vector<std::string> violations;
+  const auto progress_now = progress(since.orders);
+  if (progress_now.total < orders_created) {
+    violations.push_back(std::to_string(orders_created) + " orders were created but only " +
+                         std::to_string(progress_now.total) + " are in tb_order");
+  }
+  if (const auto open = progress_now.total - progress_now.terminal; open > 0) {
+    violations.push_back(std::to_string(open) +
+                         " orders never reached a terminal state (shipped or failed)");
+  }
+  {
+    pqxx::nontransaction tx(*connection_);
+    const auto rows = tx.exec_params(
+        "SELECT coalesce(failure_reason, '(none)'), count(*) FROM tb_order "
+        "WHERE pk_order > $1 AND status = 'failed' GROUP BY 1 ORDER BY 2 DESC",
+        since.orders);
+    for (const auto& row : rows) {
+      // The bench's catalogue has stock for the whole run and its totals are far below the
+      // payment limit, so every failure is a fault (inventory_unavailable above all).
+      violations.push_back(row[1].as<std::string>() + " orders failed with reason " +
+                           row[0].as<std::string>());
+    }
+  }
+  const struct {
+    const char* what;
+    const char* sql;
+  } checks[] = {
+      {"shipped orders without exactly one succeeded payment",
+       "SELECT count(*) FROM tb_order o WHERE o.pk_order > $1 AND o.status = 'shipped' AND "
+       "(SELECT count(*) FROM tb_payment p WHERE p.fk_order = o.pk_order "
+       "AND p.status = 'succeeded') <> 1"},
+      {"shipped orders without exactly one tb_shipping row",
+       "SELECT count(*) FROM tb_order o WHERE o.pk_order > $1 AND o.status = 'shipped' AND "
+       "(SELECT count(*) FROM tb_shipping s WHERE s.fk_order = o.pk_order) <> 1"},
+      {"inventory rows outside 0 <= reserved <= quantity",
+       "SELECT count(*) FROM tb_inventory WHERE $1 >= 0 AND "
+       "(reserved < 0 OR reserved > quantity)"},
+  };
+  for (const auto& check : checks) {
+    if (const auto n = count(check.sql, since.orders); n > 0)
+      violations.push_back(std::to_string(n) + " " + check.what);
+  }
+  if (const auto n = count("SELECT count(*) FROM tb_dead_letter WHERE pk_dead_letter > $1",
+                           since.dead_letters);
+      n > 0) {
+    violations.push_back(std::to_string(n) + " dead letters were recorded during the run");
+  }
+  return violations;
+}
+
+}  // namespace choreo::bench

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <memory>
+#include <pqxx/connection>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace choreo::bench {
+
+// Where the orders created after a watermark stand.
+struct OrderProgress {
+  long long total = 0;
+  long long terminal = 0;  // shipped or failed
+  long long shipped = 0;
+  long long failed = 0;
+};
+
+// Rows the bench's run is measured by: every order with pk_order above `orders` and every dead
+// letter above `dead_letters` was written during the run (the bench's stack is its own).
+struct Watermarks {
+  long long orders = 0;
+  long long dead_letters = 0;
+};
+
+// The bench's view of the stack's database, as the owning role (DATABASE_URL): it seeds its own
+// catalogue, follows orders to their end and checks the invariants. One connection; use one
+// instance per thread.
+class BenchDatabase {
+ public:
+  explicit BenchDatabase(const std::string& url);
+  ~BenchDatabase();
+  BenchDatabase(const BenchDatabase&) = delete;
+  BenchDatabase& operator=(const BenchDatabase&) = delete;
+
+  // `count` products "bench-<run>-<n>" priced 1.00, each with `stock` units: more than the run
+  // can order, so no order fails for lack of stock. Returns their SKUs.
+  std::vector<std::string> seed_catalogue(const std::string& run_id, int count, int stock);
+
+  Watermarks watermarks();
+  OrderProgress progress(long long order_watermark);
+
+  // Events.order.shipped as the event monitor recorded it (tb_event_log.recorded_at, the row's
+  // clock_timestamp()), for orders above the watermark: (order identifier, Unix time in seconds).
+  std::vector<std::pair<std::string, double>> shipped_recorded_at(long long order_watermark);
+  long long shipped_events_logged(long long order_watermark);
+
+  // Every violated invariant, as one readable line each; empty when all hold.
+  std::vector<std::string> check_invariants(const Watermarks& since, long long orders_created);
+
+ private:
+  long long count(const std::string& sql, long long watermark);
+
+  std::unique_ptr<pqxx::connection> connection_;
+};
+
+}  // namespace choreo::bench

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <chrono>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace choreo::bench {
+
+// A command line the bench cannot run with; main prints it with the usage and exits 2.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A process whose memory and CPU the bench reports. With `tree`, CPU is summed over the process
+// and its children (PostgreSQL: the postmaster and every backend, exited ones included).
+struct WatchedProcess {
+  std::string name;
+  int pid = 0;
+  bool tree = false;
+};
+
+struct BenchOptions {
+  bool quick = false;
+
+  int saturation_clients = 64;
+  std::chrono::seconds saturation_duration{30};
+
+  int latency_rate = 200;  // orders per second, open loop
+  std::chrono::seconds latency_duration{30};
+
+  int read_clients = 32;
+  std::chrono::seconds read_duration{15};
+
+  // How long the bench waits after a scenario for every order to reach a terminal state.
+  std::chrono::seconds drain_timeout{300};
+
+  std::vector<WatchedProcess> processes;
+
+  // From the stack's env file.
+  std::string graphql_url;
+  std::string token;
+  std::string database_url;
+};
+
+// Parses argv (without argv[0]) and the environment (GRAPHQL_URL, TOKEN, DATABASE_URL).
+BenchOptions parse_options(const std::vector<std::string>& arguments);
+
+std::string usage_text();
+
+}  // namespace choreo::bench
