@@ -10,7 +10,9 @@ namespace {
 using Values = std::map<std::string, std::string>;
 
 ChargeResult charge(const std::string& identifier, Cents amount, Cents limit = 500000) {
-  SimulatedPaymentProvider provider({limit});
+  SimulatedPaymentSettings settings;
+  settings.decline_above = limit;
+  SimulatedPaymentProvider provider(settings);
   return provider.charge({"550e8400-e29b-41d4-a716-446655440000", identifier, amount});
 }
 

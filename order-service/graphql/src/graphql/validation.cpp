@@ -1263,8 +1263,11 @@ class Validator {
                          const FieldsAndFragments& first, const FieldsAndFragments& second,
                          std::size_t level) {
     for (const auto& [key, fields1] : first.fields) {
-      const auto match = std::find_if(second.fields.begin(), second.fields.end(),
-                                      [&](const auto& entry) { return entry.first == key; });
+      const auto match =
+          std::find_if(second.fields.begin(), second.fields.end(),
+                       // Captured by name: clang 14 (the fuzz build) cannot
+                       // capture a structured binding.
+                       [&key = key](const auto& entry) { return entry.first == key; });
       if (match == second.fields.end()) {
         continue;
       }
