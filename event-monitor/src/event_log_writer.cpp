@@ -2,7 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
+#include <unordered_set>
 
 #include "events/event.hpp"
 
@@ -17,21 +19,33 @@ std::vector<db::PreparedStatement> EventLogWriter::prepared_statements() {
        "INSERT INTO tb_event_log (identifier, event_type, order_id, fk_order, data, stream_seq) "
        "VALUES ($1, $2, NULLIF($3, '')::uuid, "
        "(SELECT pk_order FROM tb_order WHERE id = NULLIF($3, '')::uuid), $4::jsonb, $5) "
-       "ON CONFLICT (identifier) DO NOTHING"}};
+       "ON CONFLICT (identifier) DO NOTHING"},
+      // The same for a whole batch in one statement: the rows travel as one JSON array (one
+      // parameter of any length, JSON's quoting instead of hand-escaped array literals). A
+      // repeated identifier, even within the batch, inserts nothing, so RETURNING names each
+      // newly recorded event once.
+      {"event_log_insert_all",
+       "INSERT INTO tb_event_log (identifier, event_type, order_id, fk_order, data, stream_seq) "
+       "SELECT e.identifier, e.event_type, NULLIF(e.order_id, '')::uuid, "
+       "(SELECT pk_order FROM tb_order WHERE id = NULLIF(e.order_id, '')::uuid), e.data, "
+       "e.stream_seq FROM jsonb_to_recordset($1::jsonb) AS e(identifier text, event_type text, "
+       "order_id text, data jsonb, stream_seq bigint) "
+       "ON CONFLICT (identifier) DO NOTHING RETURNING identifier"}};
 }
 
 bool is_alert_subject(std::string_view subject) {
   return subject.find("failed") != std::string_view::npos;
 }
 
-consumer::Outcome EventLogWriter::handle(const events::Event& event, pqxx::transaction_base& tx) {
+namespace {
+
+// The order's id as tb_event_log.order_id takes it: "" (NULL) unless it is a UUID.
+std::string order_uuid_of(const events::Event& event) {
   const auto order_id = event.order_id();
-  const std::string order_uuid = order_id && events::is_uuid(*order_id) ? *order_id : "";
-  const auto result =
-      tx.exec_prepared("event_log_insert", event.id, event.subject, order_uuid,
-                       event.payload.dump(), static_cast<long long>(event.stream_sequence));
-  if (result.affected_rows() == 0)
-    return consumer::Outcome::duplicate();
+  return order_id && events::is_uuid(*order_id) ? *order_id : "";
+}
+
+consumer::Outcome recorded(const events::Event& event) {
   auto outcome = consumer::Outcome::done();
   if (is_alert_subject(event.subject)) {
     // Logged after commit, once per event, so a rolled-back or repeated delivery raises no alert.
@@ -41,6 +55,40 @@ consumer::Outcome EventLogWriter::handle(const events::Event& event, pqxx::trans
     };
   }
   return outcome;
+}
+
+}  // namespace
+
+consumer::Outcome EventLogWriter::handle(const events::Event& event, pqxx::transaction_base& tx) {
+  const auto result =
+      tx.exec_prepared("event_log_insert", event.id, event.subject, order_uuid_of(event),
+                       event.payload.dump(), static_cast<long long>(event.stream_sequence));
+  if (result.affected_rows() == 0)
+    return consumer::Outcome::duplicate();
+  return recorded(event);
+}
+
+std::vector<consumer::Outcome> EventLogWriter::handle_all(
+    const std::vector<const events::Event*>& events, pqxx::transaction_base& tx) {
+  auto rows = nlohmann::json::array();
+  for (const auto* event : events) {
+    rows.push_back({{"identifier", event->id},
+                    {"event_type", event->subject},
+                    {"order_id", order_uuid_of(*event)},
+                    {"data", event->payload},
+                    {"stream_seq", event->stream_sequence}});
+  }
+  std::unordered_set<std::string> inserted;
+  for (const auto& row : tx.exec_prepared("event_log_insert_all", rows.dump()))
+    inserted.insert(row[0].as<std::string>());
+  std::vector<consumer::Outcome> outcomes;
+  outcomes.reserve(events.size());
+  for (const auto* event : events) {
+    // erase: a second copy of one event within the batch is a repeat of the first.
+    outcomes.push_back(inserted.erase(event->id) == 1 ? recorded(*event)
+                                                      : consumer::Outcome::duplicate());
+  }
+  return outcomes;
 }
 
 }  // namespace choreo::event_monitor

@@ -16,6 +16,9 @@ class EventLogWriter final : public consumer::EventHandler {
   static std::vector<db::PreparedStatement> prepared_statements();
 
   consumer::Outcome handle(const events::Event& event, pqxx::transaction_base& tx) override;
+  // One multi-row INSERT for the whole batch.
+  std::vector<consumer::Outcome> handle_all(const std::vector<const events::Event*>& events,
+                                            pqxx::transaction_base& tx) override;
 };
 
 // Subjects that warrant an alert: any failure in the choreography.

@@ -7,7 +7,6 @@
 
 #include "events/payloads.hpp"
 #include "events/subjects.hpp"
-#include "order_lookup.hpp"
 #include "outbox/outbox_writer.hpp"
 #include "reservation_plan.hpp"
 
@@ -29,9 +28,14 @@ std::vector<db::PreparedStatement> ReservationHandler::prepared_statements() {
   return {
       // The claim comes first, before any stock row is locked: a concurrent claim for the same
       // order waits here for ours to commit and then finds the order decided.
+      // One round trip finds the order and claims it: no row, no such order; false, a claim
+      // was already there.
       {"reservation_set_claim",
-       "INSERT INTO tb_reservation_set (fk_order, status) VALUES ($1, 'reserved') "
-       "ON CONFLICT (fk_order) DO NOTHING RETURNING pk_reservation_set"},
+       "WITH target AS (SELECT pk_order FROM tb_order WHERE id = $1::uuid), "
+       "claim AS (INSERT INTO tb_reservation_set (fk_order, status) "
+       "SELECT pk_order, 'reserved' FROM target "
+       "ON CONFLICT (fk_order) DO NOTHING RETURNING pk_reservation_set) "
+       "SELECT target.pk_order, EXISTS (SELECT 1 FROM claim) FROM target"},
       {"reservation_set_reject",
        "UPDATE tb_reservation_set SET status = 'rejected' WHERE fk_order = $1"},
       // FOR UPDATE makes "is there enough" and "take it" one step: a competing order waits and
@@ -40,22 +44,23 @@ std::vector<db::PreparedStatement> ReservationHandler::prepared_statements() {
        "SELECT i.pk_inventory, i.fk_product, i.quantity - i.reserved FROM tb_inventory i "
        "JOIN tb_product p ON p.pk_product = i.fk_product WHERE p.identifier = $1 "
        "FOR UPDATE OF i"},
+      // Takes the stock and records what this order holds, in one round trip.
       {"inventory_reserve",
-       "UPDATE tb_inventory SET reserved = reserved + $2, updated_at = now() "
-       "WHERE pk_inventory = $1"},
-      {"reservation_insert",
-       "INSERT INTO tb_reservation (fk_order, fk_product, quantity) VALUES ($1, $2, $3)"},
+       "WITH taken AS (UPDATE tb_inventory SET reserved = reserved + $3, updated_at = now() "
+       "WHERE pk_inventory = $2 RETURNING fk_product) "
+       "INSERT INTO tb_reservation (fk_order, fk_product, quantity) "
+       "SELECT $1, fk_product, $3 FROM taken"},
   };
 }
 
 consumer::Outcome ReservationHandler::handle(const events::Event& event,
                                              pqxx::transaction_base& tx) {
   const auto order = events::parse_order_created(event.payload);
-  const auto pk_order = find_order(tx, order.order_id);
-  if (!pk_order)
+  const auto claim = tx.exec_prepared("reservation_set_claim", order.order_id);
+  if (claim.empty())
     return consumer::Outcome::retry("order " + order.order_id + " does not exist");
-
-  if (tx.exec_prepared("reservation_set_claim", *pk_order).empty()) {
+  const auto pk_order = claim[0][0].as<long long>();
+  if (!claim[0][1].as<bool>()) {
     spdlog::debug("order {}: stock already decided; {} changes nothing", order.order_id, event.id);
     return consumer::Outcome::duplicate();
   }
@@ -74,7 +79,7 @@ consumer::Outcome ReservationHandler::handle(const events::Event& event,
   }
 
   if (const auto short_sku = first_shortfall(order.items, available)) {
-    tx.exec_prepared("reservation_set_reject", *pk_order);
+    tx.exec_prepared("reservation_set_reject", pk_order);
     outbox::append(tx, outbox_source_, events::subjects::kOrderFailed,
                    events::to_json(events::OrderFailed{order.order_id, "inventory_unavailable",
                                                        *short_sku, std::nullopt}));
@@ -84,8 +89,7 @@ consumer::Outcome ReservationHandler::handle(const events::Event& event,
 
   for (const auto& wanted : demand) {
     const auto& row = stock.at(wanted.sku);
-    tx.exec_prepared("inventory_reserve", row.pk_inventory, wanted.quantity);
-    tx.exec_prepared("reservation_insert", *pk_order, row.fk_product, wanted.quantity);
+    tx.exec_prepared("inventory_reserve", pk_order, row.pk_inventory, wanted.quantity);
   }
   outbox::append(
       tx, outbox_source_, events::subjects::kInventoryReserved,

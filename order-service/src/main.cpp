@@ -1,6 +1,8 @@
 // order-service: the front door of the choreography. It serves the GraphQL API (over HTTP, and
 // over WebSocket for subscriptions), runs its observer (table changes -> outbox -> JetStream) and
 // consumes the events that move an order's status.
+#include <cstdlib>
+
 #include <pqxx/pqxx>
 
 #include "api/graphql_endpoint.hpp"
@@ -15,8 +17,25 @@
 #include "status/status_update_handler.hpp"
 #include "ws/graphql_ws_endpoint.hpp"
 
+namespace {
+
+// The order service's own defaults for two shared settings (an explicit value still wins).
+// Every API request holds a worker thread and a pooled connection for its whole transaction, and
+// a createOrder's COMMIT waits ~8 ms for the WAL flush (fsync and synchronous_commit stay on):
+// with the common default of 4 of each, createOrders queue behind each other's flushes instead
+// of sharing them (PostgreSQL flushes the commits that arrive together once), and reads queue
+// behind them. The pool also serves the status consumers, the outbox relay and the subscription
+// feed, hence a few connections more than workers. Called before any thread exists.
+void default_env(const char* name, const char* value) {
+  setenv(name, value, /*overwrite=*/0);
+}
+
+}  // namespace
+
 int main() {
   using namespace choreo;
+  default_env("HTTP_WORKER_THREADS", "16");
+  default_env("DB_POOL_SIZE", "20");
   return runtime::service_main(
       "order-service", "0.0.0.0:8080", [](runtime::Service& service, const config::EnvReader& env) {
         // Every WebSocket holds a descriptor for as long as its client stays: make room for
@@ -34,6 +53,7 @@ int main() {
         const auto endpoint_settings = order_service::load_graphql_endpoint_settings(env);
         auto& endpoint = service.emplace<order_service::GraphQLEndpoint>(
             endpoint_settings, schema, verifier, service.pool(), service.faults());
+        endpoint.on_mutation_committed([&service] { service.wake_outbox_relays(); });
         endpoint.mount(service.router());
 
         service.pool().add_prepared_statements(

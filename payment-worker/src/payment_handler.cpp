@@ -24,8 +24,10 @@ PaymentHandler::PaymentHandler(std::string outbox_source, PaymentProvider& provi
 
 std::vector<db::PreparedStatement> PaymentHandler::prepared_statements() {
   return {
-      {"payment_find_order", "SELECT pk_order FROM tb_order WHERE id = $1::uuid"},
-      {"payment_exists", "SELECT 1 FROM tb_payment WHERE fk_order = $1"},
+      // The order and whether it already has a payment, in one round trip.
+      {"payment_find_order",
+       "SELECT o.pk_order, EXISTS (SELECT 1 FROM tb_payment p WHERE p.fk_order = o.pk_order) "
+       "FROM tb_order o WHERE o.id = $1::uuid"},
       // A concurrent charge of the same order (two instances, two event ids) waits on the
       // unique key and then inserts nothing: only one of them announces a result.
       {"payment_insert",
@@ -46,7 +48,7 @@ consumer::Outcome PaymentHandler::handle(const events::Event& event, pqxx::trans
     return consumer::Outcome::retry("order " + reserved.order_id + " does not exist");
   const auto pk_order = order_rows[0][0].as<long long>();
   // Checked before calling the provider, so a repeat costs no provider call at all.
-  if (check_for_repeats_ && !tx.exec_prepared("payment_exists", pk_order).empty())
+  if (check_for_repeats_ && order_rows[0][1].as<bool>())
     return consumer::Outcome::duplicate();
 
   ChargeResult result;

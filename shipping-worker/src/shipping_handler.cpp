@@ -13,8 +13,10 @@ ShippingHandler::ShippingHandler(std::string outbox_source, Carrier& carrier)
 
 std::vector<db::PreparedStatement> ShippingHandler::prepared_statements() {
   return {
-      {"shipping_find_order", "SELECT pk_order FROM tb_order WHERE id = $1::uuid"},
-      {"shipping_exists", "SELECT 1 FROM tb_shipping WHERE fk_order = $1"},
+      // The order and whether it already has a shipment, in one round trip.
+      {"shipping_find_order",
+       "SELECT o.pk_order, EXISTS (SELECT 1 FROM tb_shipping s WHERE s.fk_order = o.pk_order) "
+       "FROM tb_order o WHERE o.id = $1::uuid"},
       // A concurrent booking for the same order waits on the unique key, then inserts nothing.
       {"shipping_insert",
        "INSERT INTO tb_shipping (fk_order, carrier, tracking_number, provider_label_id) "
@@ -28,7 +30,7 @@ consumer::Outcome ShippingHandler::handle(const events::Event& event, pqxx::tran
   if (order_rows.empty())
     return consumer::Outcome::retry("order " + charged.order_id + " does not exist");
   const auto pk_order = order_rows[0][0].as<long long>();
-  if (!tx.exec_prepared("shipping_exists", pk_order).empty())
+  if (order_rows[0][1].as<bool>())
     return consumer::Outcome::duplicate();
 
   Label label;

@@ -51,6 +51,22 @@ class FailingHandler final : public consumer::EventHandler {
   }
 };
 
+// Writes its effect first and only then fails the events marked "fail": the runtime must undo
+// that write, and keep every other event's effect exactly once, although a batch first runs all
+// its events together in one transaction without savepoints.
+class EffectThenFailHandler final : public consumer::EventHandler {
+ public:
+  std::atomic<int> calls{0};
+
+  consumer::Outcome handle(const events::Event& event, pqxx::transaction_base& tx) override {
+    ++calls;
+    tx.exec_params("INSERT INTO test_consumer_effects (event_id) VALUES ($1)", event.id);
+    if (event.payload.value("mode", "") == "fail")
+      return consumer::Outcome::retry("marked to fail after writing");
+    return consumer::Outcome::done();
+  }
+};
+
 class ConsumerRuntimeTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -188,6 +204,49 @@ TEST_F(ConsumerRuntimeTest, OldInboxRowsArePrunedAndRecentOnesKept) {
   EXPECT_TRUE(eventually([&] { return rows("old") == 0; }));
   EXPECT_EQ(rows("recent"), 1);
   worker->stop();
+}
+
+TEST_F(ConsumerRuntimeTest, ABatchRunsTogetherAndIsolatesOnlyTheEventThatFails) {
+  std::vector<std::string> fine;
+  for (int i = 0; i < 5; ++i)
+    fine.push_back(publish({{"n", i}}));
+  {
+    EffectThenFailHandler handler;
+    auto worker = runtime(settings(), handler);
+    worker->start();
+    ASSERT_TRUE(eventually([&] { return worker->healthy(); }));
+    ASSERT_TRUE(eventually([&] {
+      const auto state = bus_->consumer_state("events", settings().consumer.durable);
+      return state.num_ack_pending == 0 && state.num_pending == 0;
+    }));
+    worker->stop();
+    EXPECT_EQ(handler.calls.load(), 5) << "a batch without failures runs once";
+  }
+  for (const auto& id : fine)
+    EXPECT_EQ(effects(id), 1) << id;
+
+  std::vector<std::string> neighbours;
+  for (int i = 0; i < 3; ++i)
+    neighbours.push_back(publish({{"n", i}}));
+  const auto failing = publish({{"mode", "fail"}});
+  neighbours.push_back(publish({{"n", 3}}));
+  EffectThenFailHandler handler;
+  auto worker = runtime(settings(), handler);
+  worker->start();
+  ASSERT_TRUE(eventually([&] { return worker->healthy(); }));
+  ASSERT_TRUE(eventually([&] { return !dead_letter(failing, "reason").empty(); }, 30s));
+  ASSERT_TRUE(eventually([&] {
+    const auto state = bus_->consumer_state("events", settings().consumer.durable);
+    return state.num_ack_pending == 0 && state.num_pending == 0;
+  }));
+  worker->stop();
+  for (const auto& id : neighbours)
+    EXPECT_EQ(effects(id), 1) << id << ": committed once, although its batch ran twice";
+  EXPECT_EQ(effects(failing), 0) << "the failing event's own write was rolled back every time";
+  EXPECT_EQ(dead_letter(failing, "attempts"), "3");
+  EXPECT_EQ(
+      query_count(*db_, "SELECT count(*) FROM tb_inbox WHERE event_id = " + db_->quote(failing)), 0)
+      << "nor did its inbox claim stay";
 }
 
 }  // namespace

@@ -93,15 +93,17 @@ TEST_F(OutboxRelayTest, PublishesRowsInIdOrderWithTheirEventIds) {
   EXPECT_EQ(received_ids(30), ids) << "each row once, in id order, Nats-Msg-Id = event_id";
 }
 
-TEST_F(OutboxRelayTest, NotifyWakesTheRelayLongBeforeItsNextPoll) {
+TEST_F(OutboxRelayTest, AWakeStartsTheRelayLongBeforeItsNextPoll) {
   auto settings = relay_settings();
   settings.poll_interval = 10min;
   auto relay = make_relay(settings);
   relay->start();
   ASSERT_TRUE(eventually([&] { return relay->active(); }));
+  ASSERT_TRUE(eventually([&] { return unpublished() == 0; }));  // its first look, at start
   const auto ids = insert_rows(1);
+  relay->wake();
   EXPECT_TRUE(eventually([&] { return unpublished() == 0; }, 20s))
-      << "with a 10 minute poll, only the NOTIFY can have woken it";
+      << "with a 10 minute poll, only the wake can have started it";
   EXPECT_EQ(received_ids(1), ids);
 }
 

@@ -65,7 +65,9 @@ class ResilienceTest : public ResilienceFixture {
       ++rounds;
       std::this_thread::sleep_for(1s);
     }
-    EXPECT_GT(rounds, 10);
+    // At least a handful of rounds spread over the outage; how many fit depends on how loaded
+    // the machine is (each round probes every service twice), not on the services.
+    EXPECT_GE(rounds, 5);
   }
 
   void expect_recovered(const std::map<std::string, long>& pids, const std::string& sku,

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# `./dev bench [--quick] [--rate N] [--keep]`: builds (Release, into build-release/, unless
+# `./dev bench [--quick] [--rate N] [--scenarios LIST] [--keep]`: builds (Release, into build-release/, unless
 # CHOREO_BUILD_DIR names a build), brings up a fresh private stack in .stack-bench/ with the
 # production-like defaults (default profile; PostgreSQL fsync and synchronous_commit on; JetStream
 # file storage), runs the load generator (tools/bench, choreo-bench) against it, and stops the
@@ -7,17 +7,20 @@
 #
 # bench_smoke is the quick run for `./dev test`: it reuses that build as it is.
 
-BENCH_STACK_DIR="$CHOREO_ROOT/.stack-bench"
+# CHOREO_BENCH_STACK_DIR: another directory, so that two benches can run side by side.
+BENCH_STACK_DIR="${CHOREO_BENCH_STACK_DIR:-$CHOREO_ROOT/.stack-bench}"
 BENCH_RELEASE_DIR="$CHOREO_ROOT/build-release"
 BENCH_TARGETS=(choreo-bench choreoctl "${CHOREO_SERVICES[@]}")
 
 bench_usage() {
   cat <<'USAGE'
-Usage: ./dev bench [--quick] [--rate N] [--keep]
+Usage: ./dev bench [--quick] [--rate N] [--scenarios LIST] [--keep]
 
   --quick    each scenario for a few seconds; asserts only that every order terminated (this is
              the smoke test ./dev test runs), never a speed
   --rate N   orders per second of the open-loop latency scenario (default 200)
+  --scenarios LIST
+             only these of saturation, latency, reads (e.g. reads,latency)
   --keep     leave the bench stack (.stack-bench) running afterwards, to look around;
              stop it with ./dev stack --dir .stack-bench down
 
@@ -57,18 +60,6 @@ bench_build() {
     return 1
   fi
   ok "built ${BENCH_TARGETS[*]}"
-}
-
-# A fresh stack every time: measurements must not depend on what an earlier run left behind.
-bench_stack_fresh() {
-  stack_lock
-  if stack_exists; then
-    stack_load
-    stack_down >/dev/null
-  fi
-  stack_wipe >/dev/null
-  stack_lock # the wipe deleted the lock file; hold a lock on its successor
-  stack_up default free
 }
 
 bench_stack_teardown() {
@@ -131,7 +122,7 @@ bench_run() {
   # shellcheck disable=SC2034 # read by stack_step (stack.sh)
   STACK_STEPS_AS_DETAILS=yes
   bench_step "starting a fresh bench stack in $(stack_label) (default profile, durable settings)"
-  bench_stack_fresh || die "the bench stack did not come up (logs in $STACK_DIR/logs)"
+  stack_up_fresh default || die "the bench stack did not come up (logs in $STACK_DIR/logs)"
   stack_unlock
 
   bench_collect_processes
@@ -160,6 +151,10 @@ bench_command() {
       --rate)
         [[ ${2:-} =~ ^[1-9][0-9]*$ ]] || usage_error "--rate takes a whole number of orders per second"
         generator+=(--rate "$2")
+        shift ;;
+      --scenarios)
+        [[ ${2:-} =~ ^[a-z,]+$ ]] || usage_error "--scenarios takes a list such as reads,latency"
+        generator+=(--scenarios "$2")
         shift ;;
       --keep) keep=yes ;;
       -h | --help | help)

@@ -60,15 +60,8 @@ chaos_run() {
   shift 3
   local -a runner=("$@")
   use_stack "$CHAOS_STACK_DIR"
-  stack_lock
-  if stack_exists; then
-    stack_load
-    stack_down || true
-  fi
-  stack_wipe
-  stack_lock # the wipe deleted the lock file; hold a lock on its successor
   REQUESTED_NATS_CLUSTER=$cluster
-  stack_up "$profile" free || {
+  stack_up_fresh "$profile" || {
     error "the chaos stack did not come up (logs in $STACK_DIR/logs)"
     return 1
   }

@@ -193,3 +193,18 @@ stack_wipe() {
     say "wiped $STACK_DIR"
   fi
 }
+
+# stack_up_fresh PROFILE: the current stack (see use_stack) stopped if running, wiped, and brought
+# up anew on free ports, so that a run never depends on what an earlier one left behind. Keeps the
+# stack's lock; callers that drive the stack through ./dev stack release it (stack_unlock).
+stack_up_fresh() {
+  local profile=$1
+  stack_lock
+  if stack_exists; then
+    stack_load
+    stack_down >/dev/null || warn "the earlier stack in $(stack_label) did not stop cleanly"
+  fi
+  stack_wipe >/dev/null
+  stack_lock # the wipe deleted the lock file; hold a lock on its successor
+  stack_up "$profile" free
+}

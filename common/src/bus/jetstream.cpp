@@ -218,16 +218,10 @@ std::unique_ptr<PullConsumer> JetStreamClient::pull_consumer(const ConsumerSetti
     }
   }
 
-  jsSubOptions sub_options;
-  jsSubOptions_Init(&sub_options);
-  sub_options.Stream = settings.stream.c_str();
-  sub_options.Consumer = settings.durable.c_str();
-  sub_options.ManualAck = true;
-  natsSubscription* raw_subscription = nullptr;
-  check(js_PullSubscribe(&raw_subscription, js_.get(), settings.filter_subject.c_str(),
-                         settings.durable.c_str(), nullptr, &sub_options, &js_error),
-        "subscribing to the durable consumer", js_error);
-  return std::make_unique<PullConsumer>(SubscriptionHandle(raw_subscription), settings);
+  // The default API prefix: this client sets neither a domain nor a prefix.
+  return std::make_unique<PullConsumer>(
+      connection_.get(), "$JS.API.CONSUMER.MSG.NEXT." + settings.stream + "." + settings.durable,
+      settings);
 }
 
 ConsumerState JetStreamClient::consumer_state(const std::string& stream,
@@ -361,30 +355,42 @@ void JetStreamClient::drain(std::chrono::milliseconds timeout) {
   natsConnection_Close(connection_.get());
 }
 
-PullConsumer::PullConsumer(SubscriptionHandle subscription, ConsumerSettings settings)
-    : subscription_(std::move(subscription)), settings_(std::move(settings)) {}
+// Pull requests are sent and answered here rather than by nats.c's natsSubscription_Fetch*: in
+// 3.4.1 its fetch loop first takes what is already buffered for earlier pull requests, then
+// overwrites request.Batch with what is left to ask the server for, and loops until its count
+// EQUALS that new Batch. With more than half a batch already buffered the count is past it from
+// the start, and the loop goes on storing messages (late ones of earlier requests) beyond the end
+// of its Batch-sized array until the request expires: the heap corruption ("corrupted size vs.
+// prev_size") that killed the event monitor under load. Here each request has a reply subject of
+// its own, so an answer (a 404/408 status) is never mistaken for another request's, and whatever
+// arrives for an earlier request is simply the next fetch's.
+PullConsumer::PullConsumer(natsConnection* connection, std::string next_subject,
+                           ConsumerSettings settings)
+    : connection_(connection),
+      next_subject_(std::move(next_subject)),
+      settings_(std::move(settings)) {
+  natsInbox* raw_inbox = nullptr;
+  check(natsInbox_Create(&raw_inbox), "creating an inbox for pull requests");
+  inbox_ = raw_inbox;
+  natsInbox_Destroy(raw_inbox);
+  natsSubscription* raw = nullptr;
+  check(natsConnection_SubscribeSync(&raw, connection_, (inbox_ + ".*").c_str()),
+        "subscribing to the pull inbox");
+  subscription_.reset(raw);
+}
 
 std::vector<ReceivedMessage> PullConsumer::fetch(int batch, std::chrono::milliseconds wait) {
-  jsFetchRequest request;
-  jsFetchRequest_Init(&request);
-  request.Batch = batch;
-  request.Expires = wait.count() * kNanosPerMilli;
-  return fetch(request);
+  return fetch_ready(batch, wait);
 }
 
 std::vector<ReceivedMessage> PullConsumer::fetch_available(int batch) {
-  jsFetchRequest request;
-  jsFetchRequest_Init(&request);
-  request.Batch = batch;
-  request.NoWait = true;
-  // The server answers at once when it has messages; with none, a no-wait pull still lasts until
-  // it expires, which fetch_ready() pays after every first message. Short, then.
-  request.Expires = 10 * kNanosPerMilli;
-  return fetch(request);
+  // The server answers a no-wait request with nothing to deliver at once (404), but one it could
+  // only partly serve stays open until it expires: short, then (and see pull()).
+  return pull(batch, std::chrono::milliseconds(10), true);
 }
 
 std::vector<ReceivedMessage> PullConsumer::fetch_ready(int batch, std::chrono::milliseconds wait) {
-  auto messages = fetch(1, wait);
+  auto messages = pull(std::min(batch, 1), wait, false);
   if (messages.empty() || batch <= 1) {
     return messages;
   }
@@ -404,23 +410,98 @@ std::size_t PullConsumer::buffered() const {
   return static_cast<std::size_t>(std::max(messages, 0));
 }
 
-std::vector<ReceivedMessage> PullConsumer::fetch(jsFetchRequest& request) {
-  natsMsgList list{};
-  const natsStatus status = natsSubscription_FetchRequest(&list, subscription_.get(), &request);
-  std::vector<ReceivedMessage> messages;
-  if (list.Msgs != nullptr) {
-    messages.reserve(static_cast<std::size_t>(list.Count));
-    for (int i = 0; i < list.Count; ++i) {
-      messages.emplace_back(MessageHandle(list.Msgs[i]));
-      list.Msgs[i] = nullptr;  // now owned by ReceivedMessage
-    }
-    natsMsgList_Destroy(&list);
+void PullConsumer::take_buffered(std::vector<ReceivedMessage>& messages, std::size_t batch) {
+  // Only what is queued already: statuses in it all end earlier requests and are dropped.
+  for (auto held = buffered(); held > 0 && messages.size() < batch; --held) {
+    natsMsg* raw = nullptr;
+    if (natsSubscription_NextMsg(&raw, subscription_.get(), 1) != NATS_OK)
+      return;
+    MessageHandle message(raw);
+    if (!is_status(message.get()))
+      messages.emplace_back(std::move(message), connection_);
   }
-  // NOT_FOUND: a no-wait request found nothing to deliver.
-  if (status == NATS_TIMEOUT || status == NATS_NOT_FOUND ||
-      (status != NATS_OK && !messages.empty()))
+}
+
+bool PullConsumer::is_status(natsMsg* message) {
+  // Deliveries carry their $JS.ACK reply subject; the server's notices about a request do not.
+  const char* reply = natsMsg_GetReply(message);
+  return reply == nullptr || *reply == '\0';
+}
+
+std::vector<ReceivedMessage> PullConsumer::pull(int batch, std::chrono::milliseconds expires,
+                                                bool no_wait) {
+  using Clock = std::chrono::steady_clock;
+  // A request ends with a status from the server at the latest when it expires; this covers the
+  // status's way here (and a server that never answers).
+  constexpr auto kAnswerGrace = std::chrono::milliseconds(200);
+
+  std::vector<ReceivedMessage> messages;
+  if (batch <= 0)
     return messages;
-  check(status, "fetching from the durable consumer");
+  const auto wanted = static_cast<std::size_t>(batch);
+  messages.reserve(wanted);
+  take_buffered(messages, wanted);
+  if (messages.size() >= wanted)
+    return messages;
+
+  expires = std::max(expires, std::chrono::milliseconds(1));
+  const std::string reply = inbox_ + "." + std::to_string(++requests_);
+  std::string request = "{\"batch\":" + std::to_string(wanted - messages.size()) +
+                        ",\"expires\":" + std::to_string(expires.count() * kNanosPerMilli);
+  request += no_wait ? ",\"no_wait\":true}" : "}";
+  const natsStatus sent =
+      natsConnection_PublishRequest(connection_, next_subject_.c_str(), reply.c_str(),
+                                    request.data(), static_cast<int>(request.size()));
+  if (sent != NATS_OK) {
+    if (messages.empty())
+      check(sent, "requesting messages from the durable consumer");
+    return messages;
+  }
+
+  const auto deadline = Clock::now() + expires + kAnswerGrace;
+  while (messages.size() < wanted) {
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+    if (left.count() <= 0)
+      break;
+    natsMsg* raw = nullptr;
+    const natsStatus status = natsSubscription_NextMsg(&raw, subscription_.get(), left.count());
+    if (status == NATS_TIMEOUT)
+      break;
+    if (status != NATS_OK) {
+      if (messages.empty())
+        check(status, "fetching from the durable consumer");
+      break;
+    }
+    MessageHandle message(raw);
+    if (!is_status(message.get())) {
+      messages.emplace_back(std::move(message), connection_);
+      // Nothing more to deliver now: a partly served no-wait request would only idle until it
+      // expires (whatever it still gets goes to the next fetch).
+      if (no_wait && messages.back().delivery().num_pending == 0)
+        break;
+      continue;
+    }
+    const char* subject = natsMsg_GetSubject(message.get());
+    if (subject == nullptr || reply != subject)
+      continue;  // the end of an earlier request
+    const char* code = nullptr;
+    natsMsgHeader_Get(message.get(), "Status", &code);
+    const std::string status_code = code == nullptr ? "" : code;
+    if (status_code == "100")
+      continue;  // an idle heartbeat
+    if (status_code == "404" || status_code == "408")
+      break;  // nothing (more) to deliver, or the request expired
+    // 409 and the like: the request was refused or cut short (consumer deleted, too many waiting
+    // requests, leader change). Worth a retry by the caller, after what was delivered.
+    if (messages.empty()) {
+      const char* description = nullptr;
+      natsMsgHeader_Get(message.get(), "Description", &description);
+      throw NatsError("fetching from the durable consumer (" + status_code + " " +
+                          (description == nullptr ? "" : description) + ")",
+                      NATS_ERR);
+    }
+    break;
+  }
   return messages;
 }
 

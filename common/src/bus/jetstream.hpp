@@ -116,10 +116,13 @@ class JetStreamClient {
 // A subscription bound to a durable pull consumer.
 class PullConsumer {
  public:
-  PullConsumer(SubscriptionHandle subscription, ConsumerSettings settings);
+  // Sends pull requests to `next_subject` ($JS.API.CONSUMER.MSG.NEXT.<stream>.<durable>) on
+  // `connection`, which must outlive this object.
+  PullConsumer(natsConnection* connection, std::string next_subject, ConsumerSettings settings);
 
   // Up to `batch` messages; returns early once some arrived and no more are pending, or after
-  // `wait` with none (an empty vector). Throws NatsError on connection problems.
+  // `wait` with none (an empty vector). Throws NatsError on connection problems. (The same as
+  // fetch_ready.)
   std::vector<ReceivedMessage> fetch(int batch, std::chrono::milliseconds wait);
   // What is available right now (including messages already buffered for an earlier pull
   // request), without waiting for more.
@@ -137,8 +140,17 @@ class PullConsumer {
   const ConsumerSettings& settings() const { return settings_; }
 
  private:
-  std::vector<ReceivedMessage> fetch(jsFetchRequest& request);
+  // Sends one pull request for what `batch` still lacks after the messages already buffered,
+  // and collects until it is served, ends (404/408) or expires. Throws NatsError when nothing
+  // was delivered and the request failed.
+  std::vector<ReceivedMessage> pull(int batch, std::chrono::milliseconds expires, bool no_wait);
+  void take_buffered(std::vector<ReceivedMessage>& messages, std::size_t batch);
+  static bool is_status(natsMsg* message);
 
+  natsConnection* connection_;
+  std::string next_subject_;
+  std::string inbox_;  // request N is answered on <inbox_>.N
+  std::uint64_t requests_ = 0;
   SubscriptionHandle subscription_;
   ConsumerSettings settings_;
 };

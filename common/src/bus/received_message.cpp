@@ -14,7 +14,8 @@ void log_settle_failure(const char* what, natsStatus status) {
 
 }  // namespace
 
-ReceivedMessage::ReceivedMessage(MessageHandle message) : message_(std::move(message)) {
+ReceivedMessage::ReceivedMessage(MessageHandle message, natsConnection* connection)
+    : message_(std::move(message)), connection_(connection) {
   jsMsgMetaData* raw = nullptr;
   if (natsMsg_GetMetaData(&raw, message_.get()) == NATS_OK) {
     MetaDataHandle meta(raw);
@@ -68,20 +69,36 @@ std::map<std::string, std::string> ReceivedMessage::headers() const {
   return message_headers(message_.get());
 }
 
+// The JetStream acknowledgement protocol: the payload sent to the delivery's $JS.ACK subject.
+void ReceivedMessage::settle(const char* what, const std::string& acknowledgement) {
+  const char* reply = natsMsg_GetReply(message_.get());
+  if (reply == nullptr || *reply == '\0') {
+    log_settle_failure(what, NATS_ILLEGAL_STATE);
+    return;
+  }
+  log_settle_failure(what, natsConnection_Publish(connection_, reply, acknowledgement.data(),
+                                                  static_cast<int>(acknowledgement.size())));
+}
+
 void ReceivedMessage::ack() {
-  log_settle_failure("ack", natsMsg_Ack(message_.get(), nullptr));
+  settle("ack", "+ACK");
 }
 
 void ReceivedMessage::nak(std::chrono::milliseconds delay) {
-  log_settle_failure("nak", natsMsg_NakWithDelay(message_.get(), delay.count(), nullptr));
+  if (delay.count() <= 0) {
+    settle("nak", "-NAK");
+    return;
+  }
+  const auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(delay).count();
+  settle("nak", "-NAK {\"delay\":" + std::to_string(nanos) + "}");
 }
 
 void ReceivedMessage::term() {
-  log_settle_failure("term", natsMsg_Term(message_.get(), nullptr));
+  settle("term", "+TERM");
 }
 
 void ReceivedMessage::in_progress() {
-  log_settle_failure("in-progress", natsMsg_InProgress(message_.get(), nullptr));
+  settle("in-progress", "+WPI");
 }
 
 }  // namespace choreo::bus

@@ -25,9 +25,11 @@ struct DeliveryInfo {
 
 // One message delivered by a pull consumer. Settle it exactly once with ack, nak or term;
 // settling is fire-and-forget (a lost ack only causes a redelivery, which the inbox absorbs).
+// Settling publishes the acknowledgement to the message's reply subject on `connection` (the
+// message comes from a plain subscription, which natsMsg_Ack and its kin do not accept).
 class ReceivedMessage {
  public:
-  explicit ReceivedMessage(MessageHandle message);
+  ReceivedMessage(MessageHandle message, natsConnection* connection);
 
   std::string_view subject() const;
   std::string_view data() const;
@@ -42,7 +44,10 @@ class ReceivedMessage {
   void in_progress();
 
  private:
+  void settle(const char* what, const std::string& acknowledgement);
+
   MessageHandle message_;
+  natsConnection* connection_;
   DeliveryInfo delivery_;
 };
 

@@ -28,6 +28,12 @@ ConsumerMetrics::ConsumerMetrics(prometheus::Registry& registry, const std::stri
                          .Help("Batches rolled back as a whole and redelivered")
                          .Register(registry)
                          .Add({{"consumer", durable}})),
+      isolated_batches(prometheus::BuildCounter()
+                           .Name("choreo_consumer_isolated_batches_total")
+                           .Help("Batches run again with a savepoint per event because one of "
+                                 "their events failed")
+                           .Register(registry)
+                           .Add({{"consumer", durable}})),
       batch_seconds(prometheus::BuildHistogram()
                         .Name("choreo_consumer_batch_seconds")
                         .Help("Time to process and commit one fetched batch")

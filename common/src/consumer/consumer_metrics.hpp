@@ -16,7 +16,8 @@ struct ConsumerMetrics {
   prometheus::Counter& duplicates;  // a repeat, acknowledged without effect
   prometheus::Counter& retried;     // failed attempt, redelivered later
   prometheus::Counter& dead_letters;
-  prometheus::Counter& failed_batches;  // whole batch rolled back (database unreachable, ...)
+  prometheus::Counter& failed_batches;    // whole batch rolled back (database unreachable, ...)
+  prometheus::Counter& isolated_batches;  // run again event by event: one of its events failed
   prometheus::Histogram& batch_seconds;
   prometheus::Histogram& batch_size;
 };

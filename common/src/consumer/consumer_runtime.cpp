@@ -180,11 +180,120 @@ std::size_t ConsumerRuntime::run_once() {
   return batch.size();
 }
 
+void ConsumerRuntime::settle_pending(Pending& pending, Outcome outcome) {
+  pending.duplicate = outcome.kind == Outcome::Kind::duplicate;
+  if (pending.duplicate) {
+    pending.settlement = Settlement{};
+    pending.after_commit = nullptr;
+  } else {
+    pending.settlement = settle(outcome, pending.event->delivery_attempt, settings_.retry);
+    pending.after_commit = std::move(outcome.after_commit);
+  }
+}
+
+bool ConsumerRuntime::handle_together(std::vector<Pending>& batch, pqxx::transaction_base& tx) {
+  std::vector<Pending*> fresh;
+  fresh.reserve(batch.size());
+  if (settings_.idempotency == Idempotency::inbox) {
+    std::vector<std::string> ids;
+    ids.reserve(batch.size());
+    for (const auto& pending : batch) {
+      if (pending.event)
+        ids.push_back(pending.event->id);
+    }
+    auto claimed = inbox::claim_all(tx, settings_.consumer.durable, ids);
+    for (auto& pending : batch) {
+      if (!pending.event)
+        continue;
+      // erase: a second copy of one event within the batch is a repeat of the first.
+      if (claimed.erase(pending.event->id) == 1) {
+        fresh.push_back(&pending);
+      } else {
+        settle_pending(pending, Outcome::duplicate());
+      }
+    }
+  } else {
+    for (auto& pending : batch) {
+      if (pending.event)
+        fresh.push_back(&pending);
+    }
+  }
+  if (fresh.empty())
+    return true;
+
+  std::vector<const events::Event*> events;
+  events.reserve(fresh.size());
+  for (const auto* pending : fresh)
+    events.push_back(&*pending->event);
+  std::vector<Outcome> outcomes;
+  try {
+    outcomes = handler_.handle_all(events, tx);
+  } catch (const std::exception& error) {
+    if (db::breaks_connection(error) || db::is_transient(error))
+      throw;
+    return false;  // which event failed, and how, the isolated run finds out
+  }
+  if (outcomes.size() != fresh.size())
+    return false;
+  for (const auto& outcome : outcomes) {
+    if (outcome.kind != Outcome::Kind::done && outcome.kind != Outcome::Kind::duplicate)
+      return false;
+  }
+  for (std::size_t i = 0; i < fresh.size(); ++i)
+    settle_pending(*fresh[i], std::move(outcomes[i]));
+  return true;
+}
+
+void ConsumerRuntime::handle_isolated(std::vector<Pending>& batch, pqxx::transaction_base& tx) {
+  const auto& durable = settings_.consumer.durable;
+  for (auto& pending : batch) {
+    if (!pending.event)
+      continue;
+    const auto attempt = pending.event->delivery_attempt;
+    Outcome outcome;
+    {
+      db::Savepoint savepoint(tx);
+      try {
+        if (settings_.idempotency == Idempotency::inbox &&
+            !inbox::claim(tx, durable, pending.event->id)) {
+          outcome = Outcome::duplicate();
+          savepoint.release();
+        } else if (exceeded_deliveries(attempt, settings_.retry)) {
+          savepoint.rollback();
+          outcome = Outcome::dead_letter(
+              "delivered " + std::to_string(attempt) +
+              " times without being settled (earlier attempts crashed or timed out)");
+        } else {
+          outcome = handler_.handle(*pending.event, tx);
+          if (outcome.kind == Outcome::Kind::done || outcome.kind == Outcome::Kind::duplicate) {
+            savepoint.release();
+          } else {
+            savepoint.rollback();
+          }
+        }
+      } catch (const events::PayloadError& error) {
+        savepoint.rollback();
+        outcome = Outcome::dead_letter(std::string("invalid payload: ") + error.what());
+      } catch (const std::exception& error) {
+        // A deadlock, a serialization failure or a lost connection is no fault of the message:
+        // the whole batch is retried in place (by process) instead of the message being
+        // redelivered, which would use up one of its MAX_DELIVER attempts.
+        if (db::breaks_connection(error) || db::is_transient(error))
+          throw;
+        savepoint.rollback();
+        outcome = Outcome::retry(db::describe(error));
+      }
+    }
+    settle_pending(pending, std::move(outcome));
+  }
+}
+
 void ConsumerRuntime::process(std::vector<Pending>& batch) {
   const auto started = Clock::now();
   const auto& durable = settings_.consumer.durable;
 
   // Decide what needs no database first: undecodable messages and crash loops.
+  bool isolate = false;  // run each event in a savepoint of its own
   for (auto& pending : batch) {
     const auto& delivery = pending.message.delivery();
     auto decoded = events::decode_event(pending.message.subject(), pending.message.data(),
@@ -196,6 +305,9 @@ void ConsumerRuntime::process(std::vector<Pending>& batch) {
       continue;
     }
     pending.event = std::move(std::get<events::Event>(decoded));
+    // A crash loop's dead letter must leave no inbox claim behind, which only a savepoint undoes.
+    if (exceeded_deliveries(pending.event->delivery_attempt, settings_.retry))
+      isolate = true;
   }
 
   // Transient failures of the whole batch (database unreachable, serialization conflicts) are
@@ -208,59 +320,18 @@ void ConsumerRuntime::process(std::vector<Pending>& batch) {
       std::clamp(settings_.consumer.ack_wait / 2, std::chrono::milliseconds(100),
                  std::chrono::milliseconds(5000));
   auto retry_wait = std::min(std::chrono::milliseconds(200), longest_retry_wait);
-  for (int round = 1;; ++round) {
+  for (int round = 1;;) {
     try {
       auto lease = pool_.acquire();
       try {
         pqxx::work tx(*lease, "consumer_batch");
-        for (auto& pending : batch) {
-          if (!pending.event)
-            continue;
-          pending.duplicate = false;
-          pending.after_commit = nullptr;
-          const auto attempt = pending.event->delivery_attempt;
-          Outcome outcome;
-          {
-            db::Savepoint savepoint(tx);
-            try {
-              if (settings_.idempotency == Idempotency::inbox &&
-                  !inbox::claim(tx, durable, pending.event->id)) {
-                pending.duplicate = true;
-                savepoint.release();
-              } else if (exceeded_deliveries(attempt, settings_.retry)) {
-                savepoint.rollback();
-                outcome = Outcome::dead_letter(
-                    "delivered " + std::to_string(attempt) +
-                    " times without being settled (earlier attempts crashed or timed out)");
-              } else {
-                outcome = handler_.handle(*pending.event, tx);
-                pending.duplicate = outcome.kind == Outcome::Kind::duplicate;
-                if (outcome.kind == Outcome::Kind::done || pending.duplicate) {
-                  savepoint.release();
-                } else {
-                  savepoint.rollback();
-                }
-              }
-            } catch (const events::PayloadError& error) {
-              savepoint.rollback();
-              outcome = Outcome::dead_letter(std::string("invalid payload: ") + error.what());
-            } catch (const std::exception& error) {
-              // A deadlock, a serialization failure or a lost connection is no fault of the
-              // message: the whole batch is retried in place (below) instead of the message
-              // being redelivered, which would use up one of its MAX_DELIVER attempts.
-              if (db::breaks_connection(error) || db::is_transient(error))
-                throw;
-              savepoint.rollback();
-              outcome = Outcome::retry(db::describe(error));
-            }
-          }
-          if (pending.duplicate) {
-            pending.settlement = Settlement{};
-            pending.after_commit = nullptr;
-          } else {
-            pending.settlement = settle(outcome, attempt, settings_.retry);
-            pending.after_commit = std::move(outcome.after_commit);
-          }
+        if (isolate) {
+          handle_isolated(batch, tx);
+        } else if (!handle_together(batch, tx)) {
+          // Rolled back as tx goes out of scope; the same round runs again, event by event.
+          isolate = true;
+          metrics_.isolated_batches.Increment();
+          continue;
         }
         for (auto& pending : batch) {
           if (!pending.settlement || !pending.settlement->dead_letter)
@@ -275,6 +346,8 @@ void ConsumerRuntime::process(std::vector<Pending>& batch) {
         }
         faults_.reach("before_commit");
         tx.commit();
+        if (on_commit_)
+          on_commit_();
         break;
       } catch (const std::exception& error) {
         if (db::breaks_connection(error))
@@ -295,6 +368,7 @@ void ConsumerRuntime::process(std::vector<Pending>& batch) {
         pending.message.in_progress();
       interruptible_sleep(thread_.get_stop_token(), retry_wait);
       retry_wait = std::min(retry_wait * 2, longest_retry_wait);
+      ++round;
     }
   }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <stop_token>
 #include <thread>
@@ -15,8 +16,10 @@
 
 namespace choreo::consumer {
 
-// Runs one durable pull consumer: fetch a batch, process it in ONE transaction (a savepoint per
-// message, so one bad message does not spoil the others), commit, then settle each message.
+// Runs one durable pull consumer: fetch a batch, process it in ONE transaction, commit, then
+// settle each message. The batch first runs without savepoints (two round trips per message
+// saved); only when one of its events fails does it run again with a savepoint per message, so
+// one bad message does not spoil the others.
 // Nothing is acknowledged before its effect is committed; a crash anywhere before the acks
 // leads to redelivery, which the inbox (or the handler's natural key) turns into a no-op.
 class ConsumerRuntime {
@@ -33,6 +36,9 @@ class ConsumerRuntime {
   void request_stop();
   // Stops fetching, finishes and settles the in-flight batch, then returns.
   void stop();
+  // Runs after each committed batch (before its acks), e.g. to wake the outbox relay at once.
+  // Set before start().
+  void on_commit(std::function<void()> hook) { on_commit_ = std::move(hook); }
   // The loop has subscribed to its durable and is fetching.
   bool healthy() const { return subscribed_.load(); }
 
@@ -48,6 +54,12 @@ class ConsumerRuntime {
   void prune_inbox_when_due();
   bool ensure_subscribed();
   void process(std::vector<Pending>& batch);
+  // The common case, without savepoints: one inbox statement for the batch, then the handler's
+  // handle_all. False when an event failed; the caller rolls back and runs handle_isolated.
+  bool handle_together(std::vector<Pending>& batch, pqxx::transaction_base& tx);
+  // Each event in a savepoint of its own, so a failure undoes only its own work.
+  void handle_isolated(std::vector<Pending>& batch, pqxx::transaction_base& tx);
+  void settle_pending(Pending& pending, Outcome outcome);
   void fail_batch(std::vector<Pending>& batch, const std::string& why);
 
   ConsumerRuntimeSettings settings_;
@@ -57,6 +69,7 @@ class ConsumerRuntime {
   const runtime::FaultPoints& faults_;
   ConsumerMetrics metrics_;
   std::unique_ptr<bus::PullConsumer> consumer_;
+  std::function<void()> on_commit_;
   std::atomic<bool> subscribed_{false};
   std::chrono::steady_clock::time_point next_inbox_prune_{};
   std::jthread thread_;

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "db/connection_pool.hpp"
@@ -23,6 +24,11 @@ std::vector<db::PreparedStatement> prepared_statements();
 // Concurrent claims of one event serialize on the primary key: the loser waits for the winner's
 // commit and then sees the row.
 bool claim(pqxx::transaction_base& tx, std::string_view consumer, std::string_view event_id);
+
+// claim() for a whole batch in one statement: returns the ids that were new (each once, however
+// often it occurs in `event_ids`); every other id is a repeat.
+std::unordered_set<std::string> claim_all(pqxx::transaction_base& tx, std::string_view consumer,
+                                          const std::vector<std::string>& event_ids);
 
 // Deletes up to `limit` of `consumer`'s rows older than `retention`; returns how many. Bounded, so
 // a backlog of old rows is cleared over several calls instead of one long-locking statement.

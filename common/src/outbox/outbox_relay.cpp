@@ -15,15 +15,6 @@ using runtime::interruptible_sleep;
 
 using Clock = std::chrono::steady_clock;
 
-// Any notification on the channel only means "look again": the rows themselves are the truth.
-class WakeUp final : public pqxx::notification_receiver {
- public:
-  WakeUp(pqxx::connection_base& connection, const std::string& channel)
-      : pqxx::notification_receiver(connection, channel) {}
-  void operator()(const std::string&, int) override { woken = true; }
-  bool woken = false;
-};
-
 std::string id_array(const std::vector<long long>& ids) {
   std::string text = "{";
   for (std::size_t i = 0; i < ids.size(); ++i) {
@@ -35,15 +26,6 @@ std::string id_array(const std::vector<long long>& ids) {
 }
 
 }  // namespace
-
-std::string notify_channel(const std::string& source) {
-  std::string channel = "outbox_" + source;
-  for (auto& c : channel) {
-    if (c == '-')
-      c = '_';
-  }
-  return channel;
-}
 
 bool try_lock_relay(pqxx::connection& connection, const std::string& source) {
   pqxx::nontransaction tx(connection);
@@ -76,6 +58,14 @@ OutboxRelay::OutboxRelay(OutboxRelaySettings settings, db::ConnectionPool& pool,
 
 OutboxRelay::~OutboxRelay() {
   stop();
+}
+
+void OutboxRelay::wake() {
+  {
+    std::lock_guard lock(wake_mutex_);
+    woken_ = true;
+  }
+  wake_condition_.notify_one();
 }
 
 void OutboxRelay::start() {
@@ -124,10 +114,10 @@ std::size_t OutboxRelay::relay_batch(pqxx::connection& connection) {
     }
   }
   if (!stored.empty()) {
-    pqxx::work tx(connection, "outbox_mark_sent");
+    // One statement is atomic on its own: no BEGIN and COMMIT round trips around it.
+    pqxx::nontransaction tx(connection, "outbox_mark_sent");
     tx.exec_params("UPDATE tb_outbox SET published_at = now() WHERE pk_outbox = ANY($1::bigint[])",
                    id_array(stored));
-    tx.commit();
     published_.Increment(static_cast<double>(stored.size()));
   }
   if (stored.size() < ids.size()) {
@@ -163,7 +153,6 @@ void OutboxRelay::prune(pqxx::connection& connection) {
 }
 
 void OutboxRelay::loop(std::stop_token stop) {
-  const auto channel = notify_channel(settings_.source);
   auto error_backoff = std::chrono::milliseconds(200);
   auto next_prune = Clock::now();
   while (!stop.stop_requested()) {
@@ -178,8 +167,7 @@ void OutboxRelay::loop(std::stop_token stop) {
       }
       active_ = true;
       leader_.Set(1);
-      spdlog::info("outbox relay for {} active (channel {})", settings_.source, channel);
-      WakeUp wake(*connection, channel);
+      spdlog::info("outbox relay for {} active", settings_.source);
       error_backoff = std::chrono::milliseconds(200);
       while (!stop.stop_requested()) {
         const auto published = relay_batch(*connection);
@@ -189,16 +177,10 @@ void OutboxRelay::loop(std::stop_token stop) {
           prune(*connection);
           next_prune = Clock::now() + std::chrono::minutes(10);
         }
-        // Wait for a NOTIFY or the next poll, in short slices so that stop() is prompt.
-        wake.woken = false;
-        const auto poll_at = Clock::now() + settings_.poll_interval;
-        while (!wake.woken && !stop.stop_requested() && Clock::now() < poll_at) {
-          const auto slice = std::min<std::chrono::milliseconds>(
-              std::chrono::duration_cast<std::chrono::milliseconds>(poll_at - Clock::now()),
-              std::chrono::milliseconds(250));
-          connection->await_notification(
-              0, static_cast<long>(std::max<long long>(slice.count(), 1) * 1000));
-        }
+        // Until woken (a commit in this process), the next poll, or stop.
+        std::unique_lock lock(wake_mutex_);
+        wake_condition_.wait_for(lock, stop, settings_.poll_interval, [this] { return woken_; });
+        woken_ = false;
       }
       // Shutting down: publish what is committed already, so nothing waits for the next start.
       // Not while NATS is away: each attempt would wait out the publish timeout, and the rows are

@@ -6,7 +6,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <stop_token>
 #include <string>
 #include <thread>
@@ -22,18 +24,15 @@ namespace choreo::outbox {
 struct OutboxRelaySettings {
   std::string source;  // the service whose rows this relay publishes, e.g. "order-service"
   int batch_size = 256;
-  // The relay wakes on NOTIFY, and also polls this often so that a lost notification (or rows
-  // written while no relay ran) still go out.
-  std::chrono::milliseconds poll_interval{1000};
+  // The relay is woken by its own process after each commit that may have written outbox rows
+  // (wake()), and also polls this often, for rows written by other processes: another instance
+  // whose relay stands by, or rows left while no relay ran.
+  std::chrono::milliseconds poll_interval{100};
   std::chrono::milliseconds publish_timeout{5000};
   std::chrono::hours retention{24};  // published rows kept this long, then pruned
   // A standby instance retries the leadership lock this often.
   std::chrono::milliseconds standby_retry{2000};
 };
-
-// The NOTIFY channel for a source's outbox ('outbox_' + source with '-' as '_'); the trigger on
-// tb_outbox uses the same rule.
-std::string notify_channel(const std::string& source);
 
 // Takes the session advisory lock that makes this connection the one relay of `source`; false
 // when another session holds it. Released when the session ends, so a crashed relay frees it.
@@ -56,6 +55,12 @@ class OutboxRelay {
 
   bool active() const { return active_.load(); }
 
+  // Rows may have been committed: look now instead of at the next poll. Cheap, and safe from any
+  // thread. In-process instead of a NOTIFY trigger: PostgreSQL serialises every committing
+  // transaction that sent a NOTIFY, across the whole cluster, for the length of its WAL flush,
+  // which stopped concurrent commits from sharing one flush.
+  void wake();
+
   // Publishes until no unpublished row remains or `deadline` passes; for tools and tests, with a
   // connection of the caller's. Returns how many rows it published.
   std::size_t drain(pqxx::connection& connection, std::chrono::steady_clock::time_point deadline);
@@ -74,6 +79,9 @@ class OutboxRelay {
   prometheus::Gauge& leader_;
   std::atomic<bool> active_{false};
   std::chrono::milliseconds flush_timeout_{5000};
+  std::mutex wake_mutex_;
+  std::condition_variable_any wake_condition_;
+  bool woken_ = false;  // guarded by wake_mutex_
   std::jthread thread_;
 };
 

@@ -59,6 +59,13 @@ void Service::add_consumer(consumer::ConsumerRuntimeSettings settings,
                            consumer::EventHandler& handler) {
   consumers_.push_back(std::make_unique<consumer::ConsumerRuntime>(
       std::move(settings), *bus_, *pool_, handler, settings_.faults, *metrics_));
+  // A committed batch may have written outbox rows (the next event of the choreography).
+  consumers_.back()->on_commit([this] { wake_outbox_relays(); });
+}
+
+void Service::wake_outbox_relays() {
+  for (auto& relay : relays_)
+    relay->wake();
 }
 
 void Service::add_outbox_relay(outbox::OutboxRelaySettings settings) {

@@ -52,6 +52,9 @@ class Service {
 
   void add_consumer(consumer::ConsumerRuntimeSettings settings, consumer::EventHandler& handler);
   void add_outbox_relay(outbox::OutboxRelaySettings settings);
+  // Tells this process's relays that a commit may have written outbox rows (consumers do it by
+  // themselves; other writers, such as the GraphQL endpoint, call this).
+  void wake_outbox_relays();
   void add_readiness_check(http::ReadinessCheck check);
   // Runs after the migrations and before the consumers start; retried with them while the
   // database is unreachable.

@@ -5,6 +5,7 @@
 #include <pqxx/pqxx>
 
 #include "api/api_context.hpp"
+#include "api/api_session.hpp"
 #include "api/graphql_request.hpp"
 #include "api/order_store.hpp"
 #include "config/env.hpp"
@@ -72,12 +73,20 @@ GraphQLEndpointSettings load_graphql_endpoint_settings(const config::EnvReader& 
 GraphQLEndpoint::GraphQLEndpoint(GraphQLEndpointSettings settings, const graphql::Schema& schema,
                                  const TokenVerifier& verifier, db::ConnectionPool& pool,
                                  const runtime::FaultPoints& faults)
-    : settings_(settings), schema_(schema), verifier_(verifier), pool_(pool), faults_(faults) {}
+    : settings_(settings),
+      schema_(schema),
+      verifier_(verifier),
+      pool_(pool),
+      faults_(faults),
+      operations_(std::make_unique<PreparedOperationCache>(schema, settings.limits)) {}
+
+GraphQLEndpoint::~GraphQLEndpoint() = default;
 
 std::vector<db::PreparedStatement> GraphQLEndpoint::prepared_statements() {
   auto statements = OrderStore::prepared_statements();
-  // One round trip: the role and the user, both local to the transaction (set_config(..., true)
-  // is SET LOCAL), so a pooled connection never carries them into the next request.
+  // The subscription hub's transactions begin with it (the endpoint's own use ApiSession):
+  // one round trip for the role and the user, both local to the transaction (set_config(...,
+  // true) is SET LOCAL), so a pooled connection never carries them into the next request.
   statements.push_back({"api_begin",
                         "SELECT set_config('role', 'order_api', true),"
                         " set_config('app.user_id', $1, true)"});
@@ -107,8 +116,7 @@ http::HttpResponse GraphQLEndpoint::handle(const http::HttpRequest& request) con
     return error_response(error.status(), media, error.what(), graphql::error_code::kBadUserInput);
   }
 
-  auto preparation =
-      graphql::prepare(schema_, decoded.query, decoded.operation_name, settings_.limits);
+  auto preparation = operations_->prepare(decoded.query, decoded.operation_name);
   if (!preparation.errors.empty()) {
     // graphql-response+json says "this request was not valid" with the status; plain JSON
     // clients expect 200 and read the errors.
@@ -157,9 +165,9 @@ graphql::ExecutionResult GraphQLEndpoint::run(const std::string& user,
       auto connection = pool_.acquire();
       graphql::ExecutionResult result;
       {
-        pqxx::work transaction(*connection);
-        transaction.exec_prepared("api_begin", user);
-        OrderStore store(transaction);
+        ApiSession session(*connection, user,
+                           mutation ? ApiSession::Mode::kReadWrite : ApiSession::Mode::kReadOnly);
+        OrderStore store(session);
         ApiContext context{user, store};
         std::any request_context = &context;
         graphql::ExecutionOptions options;
@@ -173,21 +181,30 @@ graphql::ExecutionResult GraphQLEndpoint::run(const std::string& user,
         if (transient || broken) {
           // Whatever ran is discarded; a mutation is safe to repeat (createOrder is idempotent by
           // identifier), a query trivially so.
-          transaction.abort();
+          session.abort();
         } else if (has_internal_error(result)) {
-          transaction.abort();  // nothing half-done is committed
+          session.abort();  // nothing half-done is committed
         } else {
-          transaction.commit();
+          session.commit();
           if (mutation) {
             faults_.reach("after_commit_before_publish");
+            if (on_mutation_committed_)
+              on_mutation_committed_();
           }
         }
       }
       if (broken) {
         connection.mark_broken();
       }
-      if (!transient || attempt >= kAttempts) {
+      if (!transient) {
         return result;
+      }
+      if (attempt >= kAttempts) {
+        // The database failed transiently both times. The statements run inside resolvers (the
+        // first one carries the session's setup), so this is also how "PostgreSQL is down"
+        // shows: an answer to retry later, as when acquiring a connection fails.
+        failure_status = 503;
+        return {};
       }
     } catch (const std::exception& error) {
       // Acquiring, beginning or committing failed: nothing of this attempt is known to be done.

@@ -1,7 +1,10 @@
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <string>
 
+#include "api/prepared_operation_cache.hpp"
 #include "auth/token_verifier.hpp"
 #include "db/connection_pool.hpp"
 #include "graphql/executor.hpp"
@@ -23,25 +26,33 @@ struct GraphQLEndpointSettings {
 GraphQLEndpointSettings load_graphql_endpoint_settings(const config::EnvReader& env);
 
 // POST and GET /graphql (GraphQL-over-HTTP): authenticates the bearer token, decodes the request,
-// prepares the operation, runs it in one database transaction as order_api with the user set
-// (row-level security applies to every query), and encodes the answer for the negotiated media
-// type. Runs on the HTTP server's worker threads: it blocks on the database.
+// prepares the operation (remembering the documents it prepared), runs it as order_api with the
+// user set (row-level security applies to every query; a mutation in one transaction, see
+// ApiSession), and encodes the answer for the negotiated media type. Runs on the HTTP server's
+// worker threads: it blocks on the database.
 class GraphQLEndpoint {
  public:
   GraphQLEndpoint(GraphQLEndpointSettings settings, const graphql::Schema& schema,
                   const TokenVerifier& verifier, db::ConnectionPool& pool,
                   const runtime::FaultPoints& faults);
+  ~GraphQLEndpoint();
 
   // The statements the endpoint's transactions use, for the pool to prepare.
   static std::vector<db::PreparedStatement> prepared_statements();
 
+  // Runs after each committed mutation (its outbox rows are in): wakes the outbox relay. Set
+  // before mount().
+  void on_mutation_committed(std::function<void()> hook) {
+    on_mutation_committed_ = std::move(hook);
+  }
+
   void mount(http::Router& router, const std::string& path = "/graphql");
   http::HttpResponse handle(const http::HttpRequest& request) const;
 
-  // Executes a prepared query or mutation for `user` in one transaction (order_api, the user set);
-  // retried once when the database failed transiently. When no result could be had at all, sets
-  // failure_status (503 unavailable, 500 otherwise). Blocks; thread-safe. Every transport (HTTP,
-  // WebSocket) runs operations through here, so they behave the same.
+  // Executes a prepared operation for `user` (order_api, the user set; a mutation in one
+  // transaction); retried once when the database failed transiently. When no result could be
+  // had at all, sets failure_status (503 unavailable, 500 otherwise). Blocks; thread-safe. Every
+  // transport (HTTP, WebSocket) runs operations through here, so they behave the same.
   graphql::ExecutionResult run(const std::string& user, const graphql::PreparedOperation& operation,
                                const graphql::InputObject& variables, int& failure_status) const;
 
@@ -51,6 +62,9 @@ class GraphQLEndpoint {
   const TokenVerifier& verifier_;
   db::ConnectionPool& pool_;
   const runtime::FaultPoints& faults_;
+  std::function<void()> on_mutation_committed_;
+  // Behind a pointer so that handle() stays const: remembering a document changes no outcome.
+  std::unique_ptr<PreparedOperationCache> operations_;
 };
 
 }  // namespace choreo::order_service

@@ -213,7 +213,7 @@ graphql::Schema build_order_schema() {
                             {{"id", "ID!"}},
                             [](const FieldContext& context) {
                               const auto* id = context.arguments.find("id");
-                              return order_or_null(api(context).store.order(
+                              return order_or_null(api(context).store.order_with_details(
                                   id && id->string() ? *id->string() : ""));
                             },
                             "Null when not found or not yours."},

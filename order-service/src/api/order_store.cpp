@@ -12,12 +12,35 @@ namespace {
 #define CHOREO_ISO_TIME(column) \
   "to_char(" column " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 
-constexpr const char* kOrderColumns =
-    "pk_order, id::text, identifier, total::text, status, failure_reason, "
-    "shipping_address, " CHOREO_ISO_TIME("created_at") ", " CHOREO_ISO_TIME("updated_at");
+// The columns read_order() reads, of the table (or alias) `o`.
+#define CHOREO_ORDER_COLUMNS(o)                                                   \
+  o "pk_order, " o "id::text, " o "identifier, " o "total::text, " o "status, " o \
+    "failure_reason, " o                                                          \
+    "shipping_address, " CHOREO_ISO_TIME(o "created_at") ", " CHOREO_ISO_TIME(o "updated_at")
+
+constexpr const char* kOrderColumns = CHOREO_ORDER_COLUMNS("");
 
 const std::string kOrderById =
     std::string("SELECT ") + kOrderColumns + " FROM tb_order WHERE id = $1::uuid";
+// An order with its items, payment and shipment in one round trip: a row per item (one row with
+// null item columns when there is none), each repeating the order and its payment and shipment
+// (at most one of each per order: tb_payment.fk_order and tb_shipping.fk_order are unique).
+// Row-level security filters every joined table as it does the separate queries.
+const std::string kOrderWithDetailsById =
+    "SELECT " CHOREO_ORDER_COLUMNS("o.") ","
+    " p.id::text, p.amount::text, p.status, p.provider_id,"
+    " s.carrier, s.tracking_number, s.provider_label_id,"
+    " pr.identifier, i.quantity, i.unit_price::text"
+    " FROM tb_order o"
+    " LEFT JOIN tb_payment p ON p.fk_order = o.pk_order"
+    " LEFT JOIN tb_shipping s ON s.fk_order = o.pk_order"
+    " LEFT JOIN (tb_order_item i JOIN tb_product pr ON pr.pk_product = i.fk_product)"
+    " ON i.fk_order = o.pk_order"
+    " WHERE o.id = $1::uuid ORDER BY i.pk_order_item";
+// Where the payment's, the shipment's and the item's columns start in a row of the above.
+constexpr int kPaymentColumn = 9;
+constexpr int kShipmentColumn = 13;
+constexpr int kItemColumn = 16;
 // The explicit user filter uses the (fk_user, created_at) index; RLS would hide the rest anyway.
 const std::string kOrdersOfUser = std::string("SELECT ") + kOrderColumns +
                                   " FROM tb_order WHERE fk_user = (SELECT pk_user FROM tb_user"
@@ -40,11 +63,6 @@ OrderRecord read_order(const pqxx::row& row) {
   return order;
 }
 
-// pqxx 6 sends a null const char* as SQL NULL.
-const char* nullable(const std::optional<std::string>& text) {
-  return text ? text->c_str() : nullptr;
-}
-
 CreateOrderOutcome::Kind outcome_kind(const std::string& status) {
   using Kind = CreateOrderOutcome::Kind;
   if (status == "created")
@@ -61,6 +79,7 @@ CreateOrderOutcome::Kind outcome_kind(const std::string& status) {
 std::vector<db::PreparedStatement> OrderStore::prepared_statements() {
   return {
       {"api_order_by_id", kOrderById},
+      {"api_order_with_details_by_id", kOrderWithDetailsById},
       {"api_orders_of_user", kOrdersOfUser},
       {"api_create_order",
        "SELECT status, message, entity_id::text"
@@ -89,9 +108,14 @@ std::vector<db::PreparedStatement> OrderStore::prepared_statements() {
   };
 }
 
+#undef CHOREO_ORDER_COLUMNS
 #undef CHOREO_ISO_TIME
 
-OrderStore::OrderStore(pqxx::transaction_base& transaction) : transaction_(transaction) {}
+OrderStore::OrderStore(StatementRunner& statements) : statements_(statements) {}
+
+OrderStore::OrderStore(pqxx::transaction_base& transaction)
+    : owned_statements_(std::make_unique<TransactionStatements>(transaction)),
+      statements_(*owned_statements_) {}
 
 void OrderStore::remember(const OrderRecord& record) {
   seen_.insert(record.pk);
@@ -112,7 +136,7 @@ std::optional<OrderRecord> OrderStore::order(std::string_view id) {
   if (!events::is_uuid(id)) {
     return std::nullopt;
   }
-  const auto rows = transaction_.exec_prepared("api_order_by_id", std::string(id));
+  const auto rows = statements_.run("api_order_by_id", {std::string(id)});
   if (rows.empty()) {
     return std::nullopt;
   }
@@ -121,9 +145,48 @@ std::optional<OrderRecord> OrderStore::order(std::string_view id) {
   return order;
 }
 
+std::optional<OrderRecord> OrderStore::order_with_details(std::string_view id) {
+  if (!events::is_uuid(id)) {
+    return std::nullopt;
+  }
+  const auto rows = statements_.run("api_order_with_details_by_id", {std::string(id)});
+  if (rows.empty()) {
+    return std::nullopt;
+  }
+  const auto& first = rows[0];
+  auto order = read_order(first);
+  remember(order);
+  // Loaded now, so the nested resolvers read the cache instead of asking again.
+  items_loaded_.insert(order.pk);
+  payments_loaded_.insert(order.pk);
+  shipments_loaded_.insert(order.pk);
+  if (!first[kPaymentColumn].is_null()) {
+    PaymentRecord payment{first[kPaymentColumn].as<std::string>(),
+                          first[kPaymentColumn + 1].as<std::string>(),
+                          first[kPaymentColumn + 2].as<std::string>(), std::nullopt};
+    if (!first[kPaymentColumn + 3].is_null())
+      payment.provider_id = first[kPaymentColumn + 3].as<std::string>();
+    payments_.emplace(order.pk, std::move(payment));
+  }
+  if (!first[kShipmentColumn].is_null()) {
+    shipments_.emplace(order.pk, ShipmentRecord{first[kShipmentColumn].as<std::string>(),
+                                                first[kShipmentColumn + 1].as<std::string>(),
+                                                first[kShipmentColumn + 2].as<std::string>()});
+  }
+  auto& items = items_[order.pk];
+  for (const auto& row : rows) {
+    if (row[kItemColumn].is_null())
+      continue;  // the one row of an order without items
+    items.push_back({row[kItemColumn].as<std::string>(), row[kItemColumn + 1].as<int>(),
+                     row[kItemColumn + 2].as<std::string>()});
+  }
+  return order;
+}
+
 std::vector<OrderRecord> OrderStore::orders(std::int64_t limit, std::int64_t offset) {
   std::vector<OrderRecord> orders;
-  for (const auto& row : transaction_.exec_prepared("api_orders_of_user", limit, offset)) {
+  for (const auto& row :
+       statements_.run("api_orders_of_user", {std::to_string(limit), std::to_string(offset)})) {
     orders.push_back(read_order(row));
     remember(orders.back());
   }
@@ -132,7 +195,7 @@ std::vector<OrderRecord> OrderStore::orders(std::int64_t limit, std::int64_t off
 
 std::vector<ProductRecord> OrderStore::products() {
   std::vector<ProductRecord> products;
-  for (const auto& row : transaction_.exec_prepared("api_products")) {
+  for (const auto& row : statements_.run("api_products", {})) {
     products.push_back({row[0].as<std::string>(), row[1].as<std::string>(),
                         row[2].as<std::string>(), row[3].as<int>()});
   }
@@ -145,9 +208,9 @@ CreateOrderOutcome OrderStore::create_order(const std::string& user,
   for (const auto& [sku, quantity] : command.items) {
     items.push_back({{"sku", sku}, {"quantity", quantity}});
   }
-  const auto row = transaction_
-                       .exec_prepared("api_create_order", command.identifier, user, command.total,
-                                      items.dump(), nullable(command.shipping_address))
+  const auto row = statements_
+                       .run("api_create_order", {command.identifier, user, command.total,
+                                                 items.dump(), command.shipping_address})
                        .at(0);
   CreateOrderOutcome outcome;
   outcome.kind = outcome_kind(row[0].as<std::string>());
@@ -160,7 +223,7 @@ CreateOrderOutcome OrderStore::create_order(const std::string& user,
 
 const std::vector<OrderItemRecord>& OrderStore::items(std::int64_t order_pk) {
   if (const auto pks = take_unloaded(items_loaded_); !pks.empty()) {
-    for (const auto& row : transaction_.exec_prepared("api_items", pks)) {
+    for (const auto& row : statements_.run("api_items", {pks})) {
       items_[row[0].as<std::int64_t>()].push_back(
           {row[1].as<std::string>(), row[2].as<int>(), row[3].as<std::string>()});
     }
@@ -170,7 +233,7 @@ const std::vector<OrderItemRecord>& OrderStore::items(std::int64_t order_pk) {
 
 const PaymentRecord* OrderStore::payment(std::int64_t order_pk) {
   if (const auto pks = take_unloaded(payments_loaded_); !pks.empty()) {
-    for (const auto& row : transaction_.exec_prepared("api_payments", pks)) {
+    for (const auto& row : statements_.run("api_payments", {pks})) {
       PaymentRecord payment{row[1].as<std::string>(), row[2].as<std::string>(),
                             row[3].as<std::string>(), std::nullopt};
       if (!row[4].is_null())
@@ -184,7 +247,7 @@ const PaymentRecord* OrderStore::payment(std::int64_t order_pk) {
 
 const ShipmentRecord* OrderStore::shipment(std::int64_t order_pk) {
   if (const auto pks = take_unloaded(shipments_loaded_); !pks.empty()) {
-    for (const auto& row : transaction_.exec_prepared("api_shipments", pks)) {
+    for (const auto& row : statements_.run("api_shipments", {pks})) {
       shipments_.emplace(row[0].as<std::int64_t>(),
                          ShipmentRecord{row[1].as<std::string>(), row[2].as<std::string>(),
                                         row[3].as<std::string>()});
@@ -196,7 +259,7 @@ const ShipmentRecord* OrderStore::shipment(std::int64_t order_pk) {
 
 const std::vector<OrderEventRecord>& OrderStore::events(std::int64_t order_pk) {
   if (const auto pks = take_unloaded(events_loaded_); !pks.empty()) {
-    for (const auto& row : transaction_.exec_prepared("api_events", pks)) {
+    for (const auto& row : statements_.run("api_events", {pks})) {
       events_[row[0].as<std::int64_t>()].push_back(
           {row[1].as<std::string>(), row[2].as<std::string>(), row[3].as<std::string>()});
     }

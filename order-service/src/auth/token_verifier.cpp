@@ -2,13 +2,15 @@
 
 #include <jwt/jwt.hpp>
 
+#include "api/lru_map.hpp"
 #include "config/env.hpp"
 
 namespace choreo::order_service {
 namespace {
 
 constexpr std::size_t kMaxTokenLength = 8192;
-constexpr std::size_t kMaxSubjectLength = 255;  // tb_user.identifier's limit
+constexpr std::size_t kMaxSubjectLength = 255;             // tb_user.identifier's limit
+constexpr double kLatestCachedExpiry = 253'402'300'800.0;  // 10000-01-01T00:00:00Z
 
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size())
@@ -37,7 +39,12 @@ TokenSettings load_token_settings(const config::EnvReader& env) {
   return settings;
 }
 
-TokenVerifier::TokenVerifier(TokenSettings settings) : settings_(std::move(settings)) {}
+TokenVerifier::TokenVerifier(TokenSettings settings)
+    : settings_(std::move(settings)),
+      accepted_(std::make_unique<LruMap<Accepted>>(settings_.cache_capacity)) {}
+
+TokenVerifier::~TokenVerifier() = default;
+TokenVerifier::TokenVerifier(TokenVerifier&&) noexcept = default;
 
 std::string_view TokenVerifier::bearer_token(const std::string* authorization_header) {
   if (authorization_header == nullptr || authorization_header->empty()) {
@@ -61,6 +68,24 @@ std::string_view TokenVerifier::bearer_token(const std::string* authorization_he
 Principal TokenVerifier::verify(std::string_view token) const {
   if (token.size() > kMaxTokenLength)
     throw Unauthenticated("the token is too long");
+  const auto now = std::chrono::system_clock::now();
+  if (auto accepted = accepted_->find(token)) {
+    if (now <= accepted->valid_until) {
+      return Principal{std::move(accepted->subject)};
+    }
+    accepted_->erase(token);  // expired: the full check below says so
+  }
+  std::optional<std::chrono::system_clock::time_point> valid_until;
+  auto principal = verify_uncached(token, valid_until);
+  if (valid_until && now <= *valid_until) {
+    accepted_->put(std::string(token), Accepted{principal.subject, *valid_until});
+  }
+  return principal;
+}
+
+Principal TokenVerifier::verify_uncached(
+    std::string_view token,
+    std::optional<std::chrono::system_clock::time_point>& valid_until) const {
   try {
     // cpp-jwt checks exp and nbf when they are present (with the leeway), and the signature of
     // the one algorithm allowed here.
@@ -98,6 +123,15 @@ Principal TokenVerifier::verify(std::string_view token) const {
       }
       if (!accepted)
         throw Unauthenticated("the token's audience is not accepted");
+    }
+    if (claims["exp"].is_number()) {
+      // Whole seconds, rounded down: a cached token never outlives what cpp-jwt would accept.
+      // An exp past year 9999 is not remembered (it would overflow the clock).
+      const double exp = claims["exp"].get<double>();
+      if (exp >= 0 && exp < kLatestCachedExpiry) {
+        valid_until = std::chrono::system_clock::time_point(
+            std::chrono::seconds(static_cast<std::int64_t>(exp)) + settings_.leeway);
+      }
     }
     return Principal{std::move(subject)};
   } catch (const Unauthenticated&) {

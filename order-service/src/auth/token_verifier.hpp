@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -12,11 +13,17 @@ class EnvReader;
 
 namespace choreo::order_service {
 
+template <typename Value>
+class LruMap;
+
 struct TokenSettings {
   std::string hs256_secret;             // JWT_SECRET
   std::optional<std::string> issuer;    // OIDC_ISSUER_URL: `iss` must match when set
   std::optional<std::string> audience;  // OIDC_AUDIENCE: `aud` must contain it when set
   std::chrono::seconds leeway{30};      // clock skew tolerated on exp / nbf
+  // Tokens accepted recently, remembered until they expire: a client sends the same token with
+  // every request, and the HMAC and the JSON decoding cost more than the rest of a cached read.
+  std::size_t cache_capacity = 4096;
 };
 
 // JWT_SECRET (at least 32 characters: an HS256 key shorter than its hash is guessable),
@@ -37,10 +44,13 @@ class Unauthenticated : public std::runtime_error {
 
 // Verifies HS256 bearer tokens: the signature, `alg` (only HS256; `none` and every other
 // algorithm are refused), `exp` (required), `nbf`, and `iss`/`aud` when configured; `sub` is
-// required. Thread-safe: it holds only settings.
+// required. Thread-safe. An accepted token is remembered (by its exact text, so any change to it
+// is a miss) and accepted again without the work until its exp (plus the leeway) has passed.
 class TokenVerifier {
  public:
   explicit TokenVerifier(TokenSettings settings);
+  ~TokenVerifier();
+  TokenVerifier(TokenVerifier&&) noexcept;
 
   // Throws Unauthenticated.
   Principal verify(std::string_view token) const;
@@ -50,7 +60,17 @@ class TokenVerifier {
   static std::string_view bearer_token(const std::string* authorization_header);
 
  private:
+  struct Accepted {
+    std::string subject;
+    std::chrono::system_clock::time_point valid_until;  // exp + leeway
+  };
+
+  Principal verify_uncached(
+      std::string_view token,
+      std::optional<std::chrono::system_clock::time_point>& valid_until) const;
+
   TokenSettings settings_;
+  std::unique_ptr<LruMap<Accepted>> accepted_;
 };
 
 }  // namespace choreo::order_service

@@ -56,6 +56,27 @@ TEST(TokenVerifier, AcceptsAValidToken) {
   EXPECT_EQ(verifier().verify(token).subject, "alice");
 }
 
+TEST(TokenVerifier, AcceptsARememberedTokenAgainButNoAlteredOne) {
+  const auto verify = verifier();
+  const auto token =
+      sign("HS256", kSecret, {{"sub", "alice"}, {"exp", now_plus(std::chrono::hours(1))}});
+  EXPECT_EQ(verify.verify(token).subject, "alice");
+  EXPECT_EQ(verify.verify(token).subject, "alice");
+  // The same header and payload with another signature: not the remembered token.
+  const auto forged = token.substr(0, token.rfind('.') + 1) + "AAAA";
+  EXPECT_THROW(verify.verify(forged), Unauthenticated);
+  EXPECT_EQ(verify.verify(token).subject, "alice");
+}
+
+TEST(TokenVerifier, DoesNotRememberPastExpiry) {
+  // Expired beyond the leeway: refused the first time and every time after.
+  const auto verify = verifier();
+  const auto token =
+      sign("HS256", kSecret, {{"sub", "alice"}, {"exp", now_plus(-std::chrono::minutes(5))}});
+  EXPECT_THROW(verify.verify(token), Unauthenticated);
+  EXPECT_THROW(verify.verify(token), Unauthenticated);
+}
+
 TEST(TokenVerifier, RejectsAWrongSignature) {
   const auto token = sign("HS256", kSecret + "-other",
                           {{"sub", "alice"}, {"exp", now_plus(std::chrono::hours(1))}});

@@ -35,7 +35,7 @@ struct ObserverConfig {
   std::string source;
   std::vector<ObserverRule> rules;
   int batch_size = 256;
-  std::chrono::milliseconds flush_interval{1000};
+  std::chrono::milliseconds flush_interval{100};
 };
 
 // Validates as it reads: unknown keys, unsafe identifiers and malformed subjects are

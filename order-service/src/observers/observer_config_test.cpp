@@ -36,7 +36,7 @@ TEST(ObserverConfig, TheBuiltInFileDescribesTheContractsEvents) {
   EXPECT_EQ(config.rules[1].columns, std::vector<std::string>{"status"});
   EXPECT_EQ(config.rules[1].subject, "events.order.status_updated");
   EXPECT_EQ(config.batch_size, 256);
-  EXPECT_EQ(config.flush_interval, std::chrono::seconds(1));
+  EXPECT_EQ(config.flush_interval, std::chrono::milliseconds(100));
 }
 
 TEST(ObserverConfig, RejectsWhatWouldBeUnsafeOrWrong) {

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstdlib>
+#include <string_view>
 
 namespace choreo::bench {
 namespace {
@@ -26,6 +27,30 @@ WatchedProcess parse_process(const std::string& option, const std::string& text,
           static_cast<int>(parse_number(option, text.substr(equals + 1), 1, 1 << 22)), tree};
 }
 
+// "reads,latency" -> only those two.
+void select_scenarios(const std::string& option, const std::string& list, BenchOptions& options) {
+  options.saturation = options.latency = options.reads = false;
+  std::string_view rest = list;
+  while (true) {
+    const auto comma = rest.find(',');
+    const auto name = rest.substr(0, comma);
+    if (name == "saturation") {
+      options.saturation = true;
+    } else if (name == "latency") {
+      options.latency = true;
+    } else if (name == "reads") {
+      options.reads = true;
+    } else {
+      throw UsageError(option +
+                       " takes a comma-separated list of saturation, latency and reads (got '" +
+                       list + "')");
+    }
+    if (comma == std::string_view::npos)
+      break;
+    rest.remove_prefix(comma + 1);
+  }
+}
+
 std::string required_env(const char* name) {
   const char* value = std::getenv(name);
   if (value == nullptr || *value == '\0') {
@@ -38,12 +63,15 @@ std::string required_env(const char* name) {
 }  // namespace
 
 std::string usage_text() {
-  return "Usage: choreo-bench [--quick] [--rate N] [--process NAME=PID]... "
+  return "Usage: choreo-bench [--quick] [--rate N] [--scenarios LIST] [--process NAME=PID]... "
          "[--process-tree NAME=PID]...\n"
          "Needs GRAPHQL_URL, TOKEN and DATABASE_URL (the stack's env file).\n"
          "  --quick              a few seconds per scenario (a smoke test: asserts only that\n"
          "                       every order reached a terminal state)\n"
          "  --rate N             orders per second of the latency scenario (default 200)\n"
+         "  --scenarios LIST     run only these, e.g. reads,latency (default\n"
+         "                       saturation,latency,reads); reads alone first creates orders to\n"
+         "                       read for a few seconds, unreported\n"
          "  --process NAME=PID   report the peak RSS and CPU time of this process\n"
          "  --process-tree NAME=PID  the same, CPU summed with its children (PostgreSQL)\n";
 }
@@ -63,6 +91,8 @@ BenchOptions parse_options(const std::vector<std::string>& arguments) {
     } else if (argument == "--rate") {
       options.latency_rate = static_cast<int>(parse_number(argument, value(), 1, 20'000));
       rate_given = true;
+    } else if (argument == "--scenarios") {
+      select_scenarios(argument, value(), options);
     } else if (argument == "--process") {
       options.processes.push_back(parse_process(argument, value(), false));
     } else if (argument == "--process-tree") {
@@ -76,6 +106,7 @@ BenchOptions parse_options(const std::vector<std::string>& arguments) {
     options.latency_duration = std::chrono::seconds(3);
     options.read_duration = std::chrono::seconds(2);
     options.drain_timeout = std::chrono::seconds(40);
+    options.seed_duration = std::chrono::seconds(2);
     if (!rate_given)
       options.latency_rate = 100;
   }

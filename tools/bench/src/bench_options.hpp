@@ -24,6 +24,13 @@ struct WatchedProcess {
 struct BenchOptions {
   bool quick = false;
 
+  // --scenarios: which to run (all three by default). The read scenario reads the orders the
+  // saturation scenario created; without that scenario it first creates some (not reported).
+  bool saturation = true;
+  bool latency = true;
+  bool reads = true;
+  std::chrono::seconds seed_duration{5};
+
   int saturation_clients = 64;
   std::chrono::seconds saturation_duration{30};
 

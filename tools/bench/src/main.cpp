@@ -39,23 +39,26 @@ bool process_is_alive(int pid) {
 
 // What a run may not show, whatever the speed: besides the SQL invariants, failed requests,
 // scenarios that created nothing, and orders that never finished.
-void add_run_failures(const BenchReport& report, std::vector<std::string>& failures) {
+void add_run_failures(const BenchOptions& options, const BenchReport& report,
+                      const SaturationResult& seed, std::vector<std::string>& failures) {
   const auto& s = report.saturation;
   const auto& l = report.latency;
-  if (s.created == 0)
+  if (options.saturation && s.created == 0)
     failures.push_back("the saturation scenario created no order");
-  if (l.created == 0)
+  if (options.latency && l.created == 0)
     failures.push_back("the latency scenario created no order");
-  if (report.reads.requests == 0)
+  if (options.reads && report.reads.requests == 0)
     failures.push_back("the read scenario read no order");
-  if (!s.drained || !l.drained)
+  if ((options.saturation && !s.drained) || (options.latency && !l.drained) ||
+      (seed.created > 0 && !seed.drained))
     failures.push_back("orders were still in flight when the drain timed out");
   if (l.shipped_measured < l.created) {
     failures.push_back("the event monitor recorded events.order.shipped for only " +
                        std::to_string(l.shipped_measured) + " of the latency scenario's " +
                        std::to_string(l.created) + " orders");
   }
-  const long long errors = s.errors.count + l.errors.count + report.reads.errors.count;
+  const long long errors =
+      s.errors.count + l.errors.count + report.reads.errors.count + seed.errors.count;
   if (errors > 0)
     failures.push_back(std::to_string(errors) + " requests failed");
 }
@@ -82,27 +85,47 @@ int run(const BenchOptions& options) {
   boost::asio::io_context io(1);
   ScenarioContext context{io, options, endpoint, skus, report.run_id, database, monitor};
 
-  std::cerr << "bench: saturation (closed loop, " << options.saturation_clients << " clients, "
-            << options.saturation_duration.count() << " s, then drain)\n";
-  report.saturation = run_saturation(context);
-  std::cout << saturation_line(report.saturation) << std::endl;
+  if (options.saturation) {
+    std::cerr << "bench: saturation (closed loop, " << options.saturation_clients << " clients, "
+              << options.saturation_duration.count() << " s, then drain)\n";
+    report.saturation = run_saturation(context);
+    std::cout << saturation_line(report.saturation) << std::endl;
+  }
 
-  std::cerr << "bench: latency (open loop, " << options.latency_rate << " orders/s, "
-            << options.latency_duration.count() << " s)\n";
-  report.latency = run_latency(context);
-  std::cout << latency_line(report.latency) << std::endl;
+  // Orders for the read scenario when the saturation scenario does not make them: the same
+  // load, shorter, left out of the report (its CPU and latency would pass for the scenario's).
+  SaturationResult seed;
+  if (options.reads && !options.saturation) {
+    auto seed_options = options;
+    seed_options.saturation_duration = options.seed_duration;
+    ScenarioContext seed_context{io,       seed_options, endpoint, skus, report.run_id,
+                                 database, monitor};
+    std::cerr << "bench: creating orders to read (" << options.seed_duration.count()
+              << " s of the saturation load, then drain; not reported)\n";
+    seed = run_saturation(seed_context);
+  }
 
-  std::cerr << "bench: reads (" << options.read_clients << " clients, "
-            << options.read_duration.count() << " s)\n";
-  report.reads = run_reads(context, report.saturation.order_ids);
-  std::cout << reads_line(report.reads) << std::endl;
+  if (options.latency) {
+    std::cerr << "bench: latency (open loop, " << options.latency_rate << " orders/s, "
+              << options.latency_duration.count() << " s)\n";
+    report.latency = run_latency(context);
+    std::cout << latency_line(report.latency) << std::endl;
+  }
+
+  if (options.reads) {
+    std::cerr << "bench: reads (" << options.read_clients << " clients, "
+              << options.read_duration.count() << " s)\n";
+    report.reads =
+        run_reads(context, options.saturation ? report.saturation.order_ids : seed.order_ids);
+    std::cout << reads_line(report.reads) << std::endl;
+  }
 
   report.peak_rss_kib = monitor.peak_rss_kib();
   std::cout << resources_line(report) << std::endl;
 
-  report.violations =
-      database.check_invariants(since, report.saturation.created + report.latency.created);
-  add_run_failures(report, report.violations);
+  report.violations = database.check_invariants(
+      since, report.saturation.created + report.latency.created + seed.created);
+  add_run_failures(options, report, seed, report.violations);
   // A service that crashed during the run fails it, even when its restart would have healed it.
   for (const auto& process : options.processes) {
     if (!process_is_alive(process.pid))
