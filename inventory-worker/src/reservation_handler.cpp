@@ -15,7 +15,6 @@ namespace {
 
 struct StockRow {
   long long pk_inventory = 0;
-  long long fk_product = 0;
   long long available = 0;
 };
 
@@ -41,7 +40,7 @@ std::vector<db::PreparedStatement> ReservationHandler::prepared_statements() {
       // FOR UPDATE makes "is there enough" and "take it" one step: a competing order waits and
       // then sees our reservation (READ COMMITTED re-reads the locked row).
       {"inventory_lock",
-       "SELECT i.pk_inventory, i.fk_product, i.quantity - i.reserved FROM tb_inventory i "
+       "SELECT i.pk_inventory, i.quantity - i.reserved FROM tb_inventory i "
        "JOIN tb_product p ON p.pk_product = i.fk_product WHERE p.identifier = $1 "
        "FOR UPDATE OF i"},
       // Takes the stock and records what this order holds, in one round trip.
@@ -72,8 +71,7 @@ consumer::Outcome ReservationHandler::handle(const events::Event& event,
     const auto rows = tx.exec_prepared("inventory_lock", wanted.sku);
     if (rows.empty())
       continue;  // a product without a stock row has nothing to give
-    StockRow row{rows[0][0].as<long long>(), rows[0][1].as<long long>(),
-                 rows[0][2].as<long long>()};
+    StockRow row{rows[0][0].as<long long>(), rows[0][1].as<long long>()};
     available[wanted.sku] = row.available;
     stock.emplace(wanted.sku, row);
   }

@@ -52,7 +52,7 @@ TEST(JetStreamBus, PullConsumerAckNakAndTerm) {
 
   std::vector<bus::ReceivedMessage> received;
   ASSERT_TRUE(eventually([&] {
-    for (auto& message : consumer->fetch(10, 500ms))
+    for (auto& message : consumer->fetch_ready(10, 500ms))
       received.push_back(std::move(message));
     return received.size() == 3;
   }));
@@ -65,7 +65,7 @@ TEST(JetStreamBus, PullConsumerAckNakAndTerm) {
 
   std::vector<bus::ReceivedMessage> again;
   ASSERT_TRUE(eventually([&] {
-    for (auto& message : consumer->fetch(10, 500ms))
+    for (auto& message : consumer->fetch_ready(10, 500ms))
       again.push_back(std::move(message));
     return !again.empty();
   }));

@@ -67,7 +67,7 @@ class OutboxRelayTest : public ::testing::Test {
   std::vector<std::string> received_ids(std::size_t expected) {
     std::vector<std::string> ids;
     eventually([&] {
-      for (auto& message : consumer_->fetch(64, 500ms)) {
+      for (auto& message : consumer_->fetch_ready(64, 500ms)) {
         ids.push_back(message.header("Nats-Msg-Id").value_or(""));
         message.ack();
       }
@@ -146,7 +146,7 @@ TEST_F(OutboxRelayTest, CrashAfterPublishBeforeMarkSentPublishesEachEventOnce) {
 
   // Published twice, stored once: the stream dropped the repeats by Nats-Msg-Id.
   EXPECT_EQ(received_ids(20), ids);
-  EXPECT_TRUE(consumer_->fetch(64, 500ms).empty()) << "no second copy of any event";
+  EXPECT_TRUE(consumer_->fetch_ready(64, 500ms).empty()) << "no second copy of any event";
 }
 
 TEST_F(OutboxRelayTest, FlushRefusesWhileARelayOfTheSourceIsActive) {

@@ -379,10 +379,6 @@ PullConsumer::PullConsumer(natsConnection* connection, std::string next_subject,
   subscription_.reset(raw);
 }
 
-std::vector<ReceivedMessage> PullConsumer::fetch(int batch, std::chrono::milliseconds wait) {
-  return fetch_ready(batch, wait);
-}
-
 std::vector<ReceivedMessage> PullConsumer::fetch_available(int batch) {
   // The server answers a no-wait request with nothing to deliver at once (404), but one it could
   // only partly serve stays open until it expires: short, then (and see pull()).

@@ -120,17 +120,13 @@ class PullConsumer {
   // `connection`, which must outlive this object.
   PullConsumer(natsConnection* connection, std::string next_subject, ConsumerSettings settings);
 
-  // Up to `batch` messages; returns early once some arrived and no more are pending, or after
-  // `wait` with none (an empty vector). Throws NatsError on connection problems. (The same as
-  // fetch_ready.)
-  std::vector<ReceivedMessage> fetch(int batch, std::chrono::milliseconds wait);
   // What is available right now (including messages already buffered for an earlier pull
   // request), without waiting for more.
   std::vector<ReceivedMessage> fetch_available(int batch);
-  // Waits up to `wait` for the first message only, then adds whatever else is available at
-  // once, up to `batch`. fetch() with a large batch holds a lone message until its pull request
-  // expires; this keeps a quiet system's per-hop latency at a round trip while a busy one still
-  // gets full batches.
+  // Waits up to `wait` for the first message only (an empty vector when none came), then adds
+  // whatever else is available at once, up to `batch`: a quiet system's per-hop latency stays at
+  // a round trip while a busy one still gets full batches. Throws NatsError on connection
+  // problems.
   std::vector<ReceivedMessage> fetch_ready(int batch, std::chrono::milliseconds wait);
 
   // Messages (and pull status notices) already received for earlier pull requests but not yet
