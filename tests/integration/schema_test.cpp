@@ -399,6 +399,27 @@ TEST_F(Schema, OutboxWritesSendNoNotify) {
       << "no function of the schema notifies";
 }
 
+TEST_F(Schema, AStatusChangeWritesNoIndexOfTheOrder) {
+  // sql/011: a status change (fn_update_order_status) sets only columns no index covers, so it is
+  // a HOT update instead of an insertion into every index of tb_order, twice per order.
+  pqxx::work tx(connection_);
+  const auto indexed = tx.exec(
+      "SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = 'tb_order'::regclass AND ("
+      "  EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = indrelid"
+      "          AND a.attnum = ANY (indkey::int2[])"
+      "          AND a.attname IN ('status', 'updated_at', 'failure_reason'))"
+      "  OR coalesce(pg_get_expr(indexprs, indrelid), '') ~ '(status|updated_at|failure_reason)'"
+      "  OR coalesce(pg_get_expr(indpred, indrelid), '') ~ '(status|updated_at|failure_reason)')");
+  for (const auto& row : indexed)
+    ADD_FAILURE() << row[0].as<std::string>() << " covers a column a status change writes";
+  EXPECT_NE(tx.exec1("SELECT array_to_string(reloptions, ',') FROM pg_class"
+                     " WHERE oid = 'tb_order'::regclass")[0]
+                .as<std::string>("")
+                .find("fillfactor="),
+            std::string::npos)
+      << "tb_order leaves room in its pages for the new row version of a status change";
+}
+
 TEST_F(Schema, EventLogTimesAreDistinctWithinOneTransaction) {
   pqxx::work tx(connection_);
   const auto first = unique_id("evt");

@@ -88,6 +88,7 @@ fsync = on
 synchronous_commit = on
 full_page_writes = on
 log_line_prefix = '%m [%p] %q%u@%d '
+${CHOREO_PG_SETTINGS:-}
 CONF
 }
 

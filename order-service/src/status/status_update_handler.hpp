@@ -19,6 +19,9 @@ class StatusUpdateHandler final : public consumer::EventHandler {
   static std::vector<db::PreparedStatement> prepared_statements();
 
   consumer::Outcome handle(const events::Event& event, pqxx::transaction_base& tx) override;
+  // One statement for the whole batch (one fn_update_order_status call per event).
+  std::vector<consumer::Outcome> handle_all(const std::vector<const events::Event*>& events,
+                                            pqxx::transaction_base& tx) override;
 
  private:
   std::string target_status_;

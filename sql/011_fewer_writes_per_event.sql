@@ -1,0 +1,24 @@
+-- 011: fewer index and lock writes per event, where nothing reads what they wrote.
+--
+-- Under saturation PostgreSQL spends most of the machine's CPU, and much of it on writes that
+-- every order repeats several times: an order moves status twice, and each of its ~6 events is
+-- inserted into the outbox, marked published and logged by the event monitor.
+
+-- tb_order: nothing looks orders up by status alone (lists go through fk_user), and the index made
+-- every status change a non-HOT update that inserted into all five of tb_order's indexes, two of
+-- them on random keys. Without it a status change touches no index column, and the free space
+-- left in each page lets the new row version stay on its page (a HOT update).
+DROP INDEX tb_order_status_idx;
+ALTER TABLE tb_order SET (fillfactor = 80);
+
+-- tb_outbox.event_id: gen_random_uuid() already makes it unique, and no query looks a row up by
+-- it. As a UNIQUE index it cost an insertion at a random place per write and per "published" mark.
+ALTER TABLE tb_outbox DROP CONSTRAINT tb_outbox_event_id_key;
+
+-- tb_event_log.fk_order: the audit trail must outlive, and later live apart from, the order
+-- service's tables (each service on a database of its own), so the column becomes a plain
+-- reference, filled when the order is known. As a foreign key it took a FOR KEY SHARE lock on the
+-- order's row for every event logged, which dirtied that row's page and contended with the status
+-- changes of the same orders. Its index served no query: the trail is read by order_id.
+ALTER TABLE tb_event_log DROP CONSTRAINT tb_event_log_fk_order_fkey;
+DROP INDEX tb_event_log_fk_order_idx;
