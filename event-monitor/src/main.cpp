@@ -13,7 +13,7 @@ int main() {
             event_monitor::EventLogWriter::prepared_statements());
         auto settings = consumer::load_consumer_runtime_settings(
             env, "event_monitoring", std::string(events::subjects::kAll));
-        settings.idempotency = consumer::Idempotency::natural_key;
+        settings.idempotency = consumer::Idempotency::by_handler;
         service.add_consumer(std::move(settings), service.emplace<event_monitor::EventLogWriter>());
       });
 }

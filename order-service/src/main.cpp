@@ -88,8 +88,12 @@ int main() {
             {"order_status_failed", events::subjects::kOrderFailed, "failed"},
         };
         for (const auto& entry : status_consumers) {
-          service.add_consumer(consumer::load_consumer_runtime_settings(env, entry.durable,
-                                                                        std::string(entry.subject)),
+          auto settings = consumer::load_consumer_runtime_settings(env, entry.durable,
+                                                                   std::string(entry.subject));
+          // fn_update_order_status only ever raises an order's status: a repeated event finds
+          // the order at or past its target and changes nothing, so no inbox row is needed.
+          settings.idempotency = consumer::Idempotency::by_handler;
+          service.add_consumer(std::move(settings),
                                service.emplace<order_service::StatusUpdateHandler>(entry.status));
         }
       });

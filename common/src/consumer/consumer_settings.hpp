@@ -28,7 +28,9 @@ struct RetryPolicy {
 // Where idempotency comes from.
 enum class Idempotency {
   inbox,        // a tb_inbox row per (consumer, event id), in the effect's transaction
-  natural_key,  // the handler's own write is keyed by the event id (e.g. the event log)
+  // No inbox row: the handler's effect is already safe to repeat. The event log is keyed by the
+  // event id; an order's status only moves forward, so a repeated status event is a no-op.
+  by_handler,
   // None at all: CHOREO_UNSAFE_DISABLE_IDEMPOTENCY=1, a test-only switch that lets the chaos run
   // prove its checker sees the double effects this would cause. Never for real use.
   disabled_for_tests,
