@@ -28,3 +28,14 @@ DROP INDEX tb_event_log_fk_order_idx;
 -- Partial, each row enters it once, when it is marked.
 DROP INDEX tb_outbox_published_at_idx;
 CREATE INDEX tb_outbox_published_at_idx ON tb_outbox (published_at) WHERE published_at IS NOT NULL;
+
+-- tb_event_log.id: a random UUID that nothing reads (an event is named by its identifier, the
+-- event id, and ordered by stream_seq), yet each logged event generated one and inserted it into a
+-- unique index at a random place.
+ALTER TABLE tb_event_log DROP COLUMN id;
+
+-- tb_event_log.recorded_at only grows, in the order rows are written, so a BRIN index answers
+-- time ranges (operators' tails, pruning) at almost no upkeep per insert, where a btree took an
+-- insertion per event.
+DROP INDEX tb_event_log_recorded_at_idx;
+CREATE INDEX tb_event_log_recorded_at_idx ON tb_event_log USING brin (recorded_at);

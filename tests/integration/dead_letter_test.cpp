@@ -161,8 +161,8 @@ TEST_F(DeadLetterTest, ListedThenReplayedAfterTheFixToExactlyOneEffect) {
   // raised nothing.
   EXPECT_EQ(metric("ORDER_SERVICE_URL", kPaidProcessed), paid_processed_before + 1)
       << "order_status_paid received the replay";
-  ASSERT_TRUE(eventually(
-      [&] { return logged(order_id, "events.order.status_updated").size() >= 2; }));
+  ASSERT_TRUE(
+      eventually([&] { return logged(order_id, "events.order.status_updated").size() >= 2; }));
   const auto updates = logged(order_id, "events.order.status_updated");
   ASSERT_EQ(updates.size(), 2U) << "paid once, then shipped: the replay changed no status";
   EXPECT_EQ(updates[0]["status"], "paid");

@@ -420,6 +420,28 @@ TEST_F(Schema, AStatusChangeWritesNoIndexOfTheOrder) {
       << "tb_order leaves room in its pages for the new row version of a status change";
 }
 
+TEST_F(Schema, AnEventIsLoggedAndPublishedThroughOnlyTheBtreesSomethingReads) {
+  // sql/011: per event, the log inserts into its key, its event id and the order's trail, and the
+  // outbox's published_at index takes a row only when it is marked published.
+  pqxx::work tx(connection_);
+  EXPECT_EQ(tx.exec1("SELECT string_agg(definition, E'\\n' ORDER BY definition) FROM ("
+                     " SELECT pg_get_indexdef(indexrelid) AS definition"
+                     " FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+                     " JOIN pg_am am ON am.oid = c.relam"
+                     " WHERE indrelid = 'tb_event_log'::regclass AND am.amname = 'btree') d")[0]
+                .as<std::string>(),
+            "CREATE INDEX tb_event_log_order_id_idx ON public.tb_event_log USING btree (order_id, "
+            "stream_seq)\n"
+            "CREATE UNIQUE INDEX tb_event_log_identifier_key ON public.tb_event_log USING btree "
+            "(identifier)\n"
+            "CREATE UNIQUE INDEX tb_event_log_pkey ON public.tb_event_log USING btree "
+            "(pk_event_log)");
+  EXPECT_EQ(tx.exec1("SELECT pg_get_expr(indpred, indrelid) FROM pg_index"
+                     " WHERE indexrelid = 'tb_outbox_published_at_idx'::regclass")[0]
+                .as<std::string>(""),
+            "(published_at IS NOT NULL)");
+}
+
 TEST_F(Schema, EventLogTimesAreDistinctWithinOneTransaction) {
   pqxx::work tx(connection_);
   const auto first = unique_id("evt");

@@ -27,7 +27,7 @@ struct RetryPolicy {
 
 // Where idempotency comes from.
 enum class Idempotency {
-  inbox,        // a tb_inbox row per (consumer, event id), in the effect's transaction
+  inbox,  // a tb_inbox row per (consumer, event id), in the effect's transaction
   // No inbox row: the handler's effect is already safe to repeat. The event log is keyed by the
   // event id; an order's status only moves forward, so a repeated status event is a no-op.
   by_handler,
