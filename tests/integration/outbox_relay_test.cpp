@@ -149,6 +149,14 @@ TEST_F(OutboxRelayTest, CrashAfterPublishBeforeMarkSentPublishesEachEventOnce) {
   EXPECT_TRUE(consumer_->fetch_ready(64, 500ms).empty()) << "no second copy of any event";
 }
 
+TEST_F(OutboxRelayTest, TheRelaySessionWalksTheQueueInIdOrder) {
+  auto connection = pool_->open_dedicated();
+  ASSERT_TRUE(outbox::try_lock_relay(*connection, source_));
+  pqxx::nontransaction tx(*connection);
+  EXPECT_EQ(tx.exec1("SHOW enable_bitmapscan")[0].as<std::string>(), "off")
+      << "a bitmap scan would reread the dead entries of published rows on every poll";
+}
+
 TEST_F(OutboxRelayTest, FlushRefusesWhileARelayOfTheSourceIsActive) {
   auto relay = make_relay(relay_settings());
   relay->start();

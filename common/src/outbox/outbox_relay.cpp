@@ -29,8 +29,16 @@ std::string id_array(const std::vector<long long>& ids) {
 
 bool try_lock_relay(pqxx::connection& connection, const std::string& source) {
   pqxx::nontransaction tx(connection);
-  return tx.exec_params1("SELECT pg_try_advisory_lock(hashtext('outbox-relay:' || $1))", source)[0]
-      .as<bool>();
+  if (!tx.exec_params1("SELECT pg_try_advisory_lock(hashtext('outbox-relay:' || $1))", source)[0]
+           .as<bool>())
+    return false;
+  // Each "published" mark leaves the row's old version, dead, in tb_outbox_unpublished_idx until
+  // VACUUM. An index scan in id order flags the dead entries it passes, and the next poll steps
+  // over them cheaply; a bitmap scan flags nothing and rereads every dead row's page on every
+  // poll. The planner picks the bitmap scan when its estimate of unpublished rows is small, and
+  // on a fresh table a poll then took 50 ms after 100,000 events.
+  tx.exec("SET enable_bitmapscan = off");
+  return true;
 }
 
 OutboxRelay::OutboxRelay(OutboxRelaySettings settings, db::ConnectionPool& pool,

@@ -34,8 +34,9 @@ struct OutboxRelaySettings {
   std::chrono::milliseconds standby_retry{2000};
 };
 
-// Takes the session advisory lock that makes this connection the one relay of `source`; false
-// when another session holds it. Released when the session ends, so a crashed relay frees it.
+// Takes the session advisory lock that makes this connection the one relay of `source`, and sets
+// the session up for relaying; false when another session holds the lock. Released when the
+// session ends, so a crashed relay frees it.
 bool try_lock_relay(pqxx::connection& connection, const std::string& source);
 
 // Publishes a service's outbox rows to JetStream in id order, Nats-Msg-Id = the row's event id,
