@@ -45,6 +45,42 @@ OrderProgress BenchDatabase::progress(long long order_watermark) {
           row[3].as<long long>()};
 }
 
+ProgressAbove BenchDatabase::progress_above(long long mark) {
+  pqxx::nontransaction tx(*connection_);
+  const auto row = tx.exec_params1(
+      "WITH above AS (SELECT pk_order, status IN ('shipped', 'failed') AS over, status "
+      "               FROM tb_order WHERE pk_order > $1), "
+      "open AS (SELECT coalesce(min(pk_order), 9223372036854775807) AS first "
+      "         FROM above WHERE NOT over) "
+      "SELECT count(*), count(*) FILTER (WHERE over), "
+      "count(*) FILTER (WHERE status = 'shipped'), count(*) FILTER (WHERE status = 'failed'), "
+      "count(*) FILTER (WHERE pk_order < (SELECT first FROM open)), "
+      "count(*) FILTER (WHERE pk_order < (SELECT first FROM open) AND status = 'shipped'), "
+      "count(*) FILTER (WHERE pk_order < (SELECT first FROM open) AND status = 'failed'), "
+      "coalesce(max(pk_order) FILTER (WHERE pk_order < (SELECT first FROM open)), $1) "
+      "FROM above",
+      mark);
+  ProgressAbove progress;
+  progress.above = {row[0].as<long long>(), row[1].as<long long>(), row[2].as<long long>(),
+                    row[3].as<long long>()};
+  const auto settled = row[4].as<long long>();
+  progress.settled = {settled, settled, row[5].as<long long>(), row[6].as<long long>()};
+  progress.settled_up_to = row[7].as<long long>();
+  return progress;
+}
+
+OrderProgress DrainProgress::read(BenchDatabase& database) {
+  const auto now = database.progress_above(settled_up_to_);
+  OrderProgress total{settled_.total + now.above.total, settled_.terminal + now.above.terminal,
+                      settled_.shipped + now.above.shipped, settled_.failed + now.above.failed};
+  settled_.total += now.settled.total;
+  settled_.terminal += now.settled.terminal;
+  settled_.shipped += now.settled.shipped;
+  settled_.failed += now.settled.failed;
+  settled_up_to_ = now.settled_up_to;
+  return total;
+}
+
 std::vector<std::pair<std::string, double>> BenchDatabase::shipped_recorded_at(
     long long order_watermark) {
   pqxx::nontransaction tx(*connection_);

@@ -16,6 +16,14 @@ struct OrderProgress {
   long long failed = 0;
 };
 
+// The orders above a mark, and the part of them that is over for good: every order from the mark
+// up to `settled_up_to` is terminal (`settled` counts them).
+struct ProgressAbove {
+  OrderProgress above;
+  OrderProgress settled;
+  long long settled_up_to = 0;
+};
+
 // Rows the bench's run is measured by: every order with pk_order above `orders` and every dead
 // letter above `dead_letters` was written during the run (the bench's stack is its own).
 struct Watermarks {
@@ -39,6 +47,7 @@ class BenchDatabase {
 
   Watermarks watermarks();
   OrderProgress progress(long long order_watermark);
+  ProgressAbove progress_above(long long mark);
 
   // Events.order.shipped as the event monitor recorded it (tb_event_log.recorded_at, the row's
   // clock_timestamp()), for orders above the watermark: (order identifier, Unix time in seconds).
@@ -52,6 +61,22 @@ class BenchDatabase {
   long long count(const std::string& sql, long long watermark);
 
   std::unique_ptr<pqxx::connection> connection_;
+};
+
+// Follows the orders above a watermark to their end, reading again only those not known to be
+// over: a terminal status never changes, so once every order up to some pk_order is terminal,
+// that prefix is counted once and skipped afterwards, and each poll reads only the tail. Only for
+// orders all committed before it starts (the drain, after the last createOrder answered): one
+// committed later, below a prefix already skipped, would be missed.
+class DrainProgress {
+ public:
+  explicit DrainProgress(long long order_watermark) : settled_up_to_(order_watermark) {}
+
+  OrderProgress read(BenchDatabase& database);
+
+ private:
+  long long settled_up_to_;
+  OrderProgress settled_;
 };
 
 }  // namespace choreo::bench

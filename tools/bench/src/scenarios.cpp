@@ -142,16 +142,17 @@ struct DrainOutcome {
   OrderProgress progress;
 };
 
-// Waits (polling every 100 ms) until every order above the watermark, and at least `expected`
-// of them, has reached a terminal state.
+// Waits (polling every 100 ms, each poll reading only the orders not yet known to be over) until
+// every order above the watermark, and at least `expected` of them, has reached a terminal state.
 DrainOutcome wait_until_terminal(BenchDatabase& database, const std::string& scenario,
                                  long long watermark, long long expected,
                                  std::chrono::seconds timeout) {
   const auto start = Clock::now();
   auto next_line = start + 1s;
   DrainOutcome outcome;
+  DrainProgress progress(watermark);
   while (true) {
-    outcome.progress = database.progress(watermark);
+    outcome.progress = progress.read(database);
     outcome.finished = Clock::now();
     const auto& p = outcome.progress;
     if (p.terminal == p.total && p.total >= expected) {
