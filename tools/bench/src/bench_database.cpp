@@ -71,12 +71,9 @@ ProgressAbove BenchDatabase::progress_above(long long mark) {
 
 OrderProgress DrainProgress::read(BenchDatabase& database) {
   const auto now = database.progress_above(settled_up_to_);
-  OrderProgress total{settled_.total + now.above.total, settled_.terminal + now.above.terminal,
-                      settled_.shipped + now.above.shipped, settled_.failed + now.above.failed};
-  settled_.total += now.settled.total;
-  settled_.terminal += now.settled.terminal;
-  settled_.shipped += now.settled.shipped;
-  settled_.failed += now.settled.failed;
+  auto total = settled_;
+  total += now.above;
+  settled_ += now.settled;
   settled_up_to_ = now.settled_up_to;
   return total;
 }

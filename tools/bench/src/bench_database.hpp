@@ -14,6 +14,14 @@ struct OrderProgress {
   long long terminal = 0;  // shipped or failed
   long long shipped = 0;
   long long failed = 0;
+
+  OrderProgress& operator+=(const OrderProgress& more) {
+    total += more.total;
+    terminal += more.terminal;
+    shipped += more.shipped;
+    failed += more.failed;
+    return *this;
+  }
 };
 
 // The orders above a mark, and the part of them that is over for good: every order from the mark
