@@ -35,14 +35,7 @@ Watermarks BenchDatabase::watermarks() {
 }
 
 OrderProgress BenchDatabase::progress(long long order_watermark) {
-  pqxx::nontransaction tx(*connection_);
-  const auto row = tx.exec_params1(
-      "SELECT count(*), count(*) FILTER (WHERE status IN ('shipped', 'failed')), "
-      "count(*) FILTER (WHERE status = 'shipped'), count(*) FILTER (WHERE status = 'failed') "
-      "FROM tb_order WHERE pk_order > $1",
-      order_watermark);
-  return {row[0].as<long long>(), row[1].as<long long>(), row[2].as<long long>(),
-          row[3].as<long long>()};
+  return progress_above(order_watermark).above;
 }
 
 ProgressAbove BenchDatabase::progress_above(long long mark) {
@@ -54,11 +47,11 @@ ProgressAbove BenchDatabase::progress_above(long long mark) {
       "         FROM above WHERE NOT over) "
       "SELECT count(*), count(*) FILTER (WHERE over), "
       "count(*) FILTER (WHERE status = 'shipped'), count(*) FILTER (WHERE status = 'failed'), "
-      "count(*) FILTER (WHERE pk_order < (SELECT first FROM open)), "
-      "count(*) FILTER (WHERE pk_order < (SELECT first FROM open) AND status = 'shipped'), "
-      "count(*) FILTER (WHERE pk_order < (SELECT first FROM open) AND status = 'failed'), "
-      "coalesce(max(pk_order) FILTER (WHERE pk_order < (SELECT first FROM open)), $1) "
-      "FROM above",
+      "count(*) FILTER (WHERE pk_order < first), "
+      "count(*) FILTER (WHERE pk_order < first AND status = 'shipped'), "
+      "count(*) FILTER (WHERE pk_order < first AND status = 'failed'), "
+      "coalesce(max(pk_order) FILTER (WHERE pk_order < first), $1) "
+      "FROM above CROSS JOIN open",
       mark);
   ProgressAbove progress;
   progress.above = {row[0].as<long long>(), row[1].as<long long>(), row[2].as<long long>(),
