@@ -5,10 +5,11 @@
 #include "events/subjects.hpp"
 #include "runtime/service.hpp"
 
-int main() {
+int main(int argc, char** argv) {
   using namespace choreo;
   return runtime::service_main(
-      "event-monitor", "0.0.0.0:9104", [](runtime::Service& service, const config::EnvReader& env) {
+      argc, argv, "event-monitor", "0.0.0.0:9104",
+      [](runtime::Service& service, const config::EnvReader& env) {
         service.pool().add_prepared_statements(
             event_monitor::EventLogWriter::prepared_statements());
         auto settings = consumer::load_consumer_runtime_settings(

@@ -9,10 +9,10 @@
 #include "reservation_handler.hpp"
 #include "runtime/service.hpp"
 
-int main() {
+int main(int argc, char** argv) {
   using namespace choreo;
   return runtime::service_main(
-      "inventory-worker", "0.0.0.0:9101",
+      argc, argv, "inventory-worker", "0.0.0.0:9101",
       [](runtime::Service& service, const config::EnvReader& env) {
         const std::string source = "inventory-worker";
         auto& pool = service.pool();

@@ -32,12 +32,13 @@ void default_env(const char* name, const char* value) {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
   using namespace choreo;
   default_env("HTTP_WORKER_THREADS", "16");
   default_env("DB_POOL_SIZE", "20");
   return runtime::service_main(
-      "order-service", "0.0.0.0:8080", [](runtime::Service& service, const config::EnvReader& env) {
+      argc, argv, "order-service", "0.0.0.0:8080",
+      [](runtime::Service& service, const config::EnvReader& env) {
         // Every WebSocket holds a descriptor for as long as its client stays: make room for
         // HTTP_MAX_CONNECTIONS of them before the server starts accepting.
         runtime::prepare_file_descriptors(service.settings().http.max_connections);

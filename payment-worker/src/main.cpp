@@ -8,10 +8,10 @@
 #include "runtime/service.hpp"
 #include "simulated_payment_provider.hpp"
 
-int main() {
+int main(int argc, char** argv) {
   using namespace choreo;
   return runtime::service_main(
-      "payment-worker", "0.0.0.0:9102",
+      argc, argv, "payment-worker", "0.0.0.0:9102",
       [](runtime::Service& service, const config::EnvReader& env) {
         const std::string source = "payment-worker";
         auto& provider = service.emplace<payment_worker::SimulatedPaymentProvider>(

@@ -8,10 +8,10 @@
 #include "shipping_handler.hpp"
 #include "simulated_carrier.hpp"
 
-int main() {
+int main(int argc, char** argv) {
   using namespace choreo;
   return runtime::service_main(
-      "shipping-worker", "0.0.0.0:9103",
+      argc, argv, "shipping-worker", "0.0.0.0:9103",
       [](runtime::Service& service, const config::EnvReader& env) {
         const std::string source = "shipping-worker";
         auto& carrier = service.emplace<shipping_worker::SimulatedCarrier>();

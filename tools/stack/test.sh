@@ -38,6 +38,15 @@ test_unit() {
   ctest --test-dir "$CHOREO_BUILD_DIR" -L unit --output-on-failure
 }
 
+# The Python harness (tools/harness) and its own unit tests.
+harness_python() {
+  PYTHONPATH="$CHOREO_ROOT/tools${PYTHONPATH:+:$PYTHONPATH}" /usr/bin/python3 "$@"
+}
+test_harness_unit() {
+  harness_python -m unittest discover -s "$CHOREO_ROOT/tools/harness/tests" -t "$CHOREO_ROOT/tools"
+}
+test_compose_check() { harness_python -m harness compose-check; }
+
 test_stack_fresh() {
   STACK_STEPS_AS_DETAILS=yes
   stack_up_fresh test
@@ -126,7 +135,7 @@ test_command() {
   (($# == 0)) || usage_error "./dev test takes no arguments"
   SECONDS=0
   use_stack "$TEST_STACK_DIR"
-  steps_begin 10
+  steps_begin 12
   local stack_ok=no
   if [[ ${CHOREO_SKIP_DEPS:-} == 1 ]]; then
     skip_phase "dependencies" "CHOREO_SKIP_DEPS=1"
@@ -139,6 +148,7 @@ test_command() {
     return 1
   fi
   run_phase "unit tests" test_unit || true
+  run_phase "harness unit tests" test_harness_unit || true
 
   trap test_stack_teardown EXIT
   trap 'exit 130' INT TERM
@@ -175,5 +185,8 @@ test_command() {
   # A smoke test of ./dev bench: every order terminates and every invariant holds under a short
   # saturation; it asserts no speed.
   run_phase "bench (quick)" bench_smoke || true
+  # docker-compose.yml on a real Docker engine: its images built (one Release build of the
+  # services), the walkthrough, a scaled worker, a crash, `down -v`.
+  run_phase "compose check" test_compose_check || true
   print_test_summary
 }

@@ -16,6 +16,7 @@
 #include "http/metrics.hpp"
 #include "inbox/inbox.hpp"
 #include "runtime/interruptible_sleep.hpp"
+#include "runtime/readiness_probe.hpp"
 
 namespace choreo::runtime {
 namespace {
@@ -177,11 +178,29 @@ int Service::run() {
   return 0;
 }
 
-int service_main(const std::string& name, const std::string& default_listen,
+int service_main(int argc, char** argv, const std::string& name, const std::string& default_listen,
                  const std::function<void(Service&, const config::EnvReader&)>& wire) {
+  const config::EnvReader env;
+  const std::vector<std::string> arguments(argv + 1, argv + argc);
+  if (arguments == std::vector<std::string>{"--healthcheck"}) {
+    try {
+      return probe_own_readiness(
+          config::parse_listen_address("LISTEN_ADDR", env.string_or("LISTEN_ADDR", default_listen)),
+          std::cout);
+    } catch (const config::ConfigError& error) {
+      std::cerr << name << ": " << error.what() << std::endl;
+      return 2;
+    }
+  }
+  if (!arguments.empty()) {
+    std::cerr << name << ": unexpected argument '" << arguments.front()
+              << "'; the service is configured by its environment (--healthcheck asks a running "
+                 "one whether it is ready)"
+              << std::endl;
+    return 2;
+  }
   // First, before any thread exists, so every thread inherits the blocked signal mask.
   ShutdownSignal shutdown;
-  const config::EnvReader env;
   ServiceSettings settings;
   try {
     settings = load_service_settings(env, name, default_listen);

@@ -81,8 +81,9 @@ class Service {
 
 // The whole of a service's main(): reads the environment, sets up logging, builds the Service,
 // lets `wire` register the service's parts, and runs it. A configuration error prints one line
-// and exits 2; any other failure to start logs and exits 1.
-int service_main(const std::string& name, const std::string& default_listen,
+// and exits 2; any other failure to start logs and exits 1. `--healthcheck` instead asks the
+// running service's own /readyz (the container health check) and exits 0 when it is ready.
+int service_main(int argc, char** argv, const std::string& name, const std::string& default_listen,
                  const std::function<void(Service&, const config::EnvReader&)>& wire);
 
 }  // namespace choreo::runtime

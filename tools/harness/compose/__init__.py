@@ -1,0 +1,1 @@
+"""docker-compose.yml, driven and checked the way a user runs it."""
