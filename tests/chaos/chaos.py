@@ -1,8 +1,9 @@
 """`./dev chaos`: orders under a seeded storm of crashes and restarts, then the invariants.
 
-Run by tools/stack/chaos.sh on a stack it brought up (its env file names everything); by hand:
+Run by ./dev chaos (tools/harness) on a stack it brought up (its env file names everything); by
+hand, with the harness package on the path:
 
-    /usr/bin/python3 tests/chaos/chaos.py --stack-dir .stack-chaos --dev ./dev --orders 200
+    PYTHONPATH=tools /usr/bin/python3 tests/chaos/chaos.py --stack-dir .stack-chaos --orders 200
 
 Exit status: 0 when every invariant holds, 1 on any violation (or, with --expect-violations, 0
 only when some invariant was violated: the check that the checker can fail).
@@ -27,7 +28,6 @@ from report import Report  # noqa: E402
 def parse_arguments():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stack-dir", required=True)
-    parser.add_argument("--dev", required=True, help="path of the repository's ./dev")
     parser.add_argument("--orders", type=int, default=200)
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--faults", type=int, default=None,
@@ -88,7 +88,7 @@ def main():
     rng = random.Random(seed)
     run_id = f"{int(time.time()) % 100000:05d}{rng.randrange(1000):03d}"
     env = stack_module.read_env_file(os.path.join(arguments.stack_dir, "env"))
-    stack = stack_module.Stack(arguments.dev, arguments.stack_dir, env)
+    stack = stack_module.Stack(arguments.stack_dir, env)
     report = Report()
 
     fault_count = arguments.faults

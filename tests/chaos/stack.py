@@ -1,32 +1,28 @@
-"""The chaos run's view of its stack: the env file, SQL through psql, the harness verbs.
+"""The chaos run's view of its stack: the env file, SQL through psql, and the harness verbs.
 
-Everything goes through the same `./dev stack` harness every other suite uses, so a fault here is
-exactly what `./dev stack kill payment-worker` does by hand.
+A fault is the harness's own verb (`harness.stack`, the package behind `./dev stack`), called in
+this process: exactly what `./dev stack kill payment-worker` does by hand.
 """
 
 import json
-import shlex
+import os
 import subprocess
 import urllib.request
+from pathlib import Path
 
+from harness.errors import Fatal
+from harness.paths import Repo
+from harness.stack.env_file import read_env_file
+from harness.stack.stack import Stack as HarnessStack
+from harness.ui import Ui
 
-def read_env_file(path):
-    """The `export KEY=VALUE` lines of a stack's env file, shell-unquoted."""
-    values = {}
-    with open(path, encoding="utf-8") as env_file:
-        for line in env_file:
-            line = line.strip()
-            if not line.startswith("export "):
-                continue
-            key, _, value = line[len("export "):].partition("=")
-            parts = shlex.split(value) if value else [""]
-            values[key] = parts[0] if parts else ""
-    return values
+ROOT = Path(__file__).resolve().parents[2]
+
+__all__ = ["Stack", "read_env_file"]
 
 
 class Stack:
-    def __init__(self, dev, stack_dir, env):
-        self.dev = dev
+    def __init__(self, stack_dir, env):
         self.dir = stack_dir
         self.env = env
         self.database_url = env["DATABASE_URL"]
@@ -34,15 +30,42 @@ class Stack:
         self.token = env["TOKEN"]
         # A cluster's env names every node's monitoring URL; a single server has one.
         self.monitor_urls = env.get("NATS_MONITOR_URLS", env["NATS_MONITOR_URL"]).split(",")
+        # The harness's own lines ("payment-worker: killed (pid …)") would drown the run's
+        # progress; its warnings and errors still show.
+        self._devnull = open(os.devnull, "w")
+        self._harness = HarnessStack(Path(stack_dir), Repo(ROOT),
+                                     Ui(out=self._devnull))
 
-    def harness(self, *arguments, check=True, timeout=120):
-        """Runs `./dev stack --dir DIR …`; returns its exit status (raises on failure if check)."""
-        command = [self.dev, "stack", "--dir", self.dir, *arguments]
-        result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                text=True, timeout=timeout, check=False)
-        if check and result.returncode != 0:
-            raise RuntimeError(f"{' '.join(command[1:])} failed:\n{result.stdout[-2000:]}")
-        return result.returncode
+    def harness(self, verb, target, *arguments, check=True, timeout=None):
+        """One harness verb on one component: kill, stop, start, restart, wait-ready, pid.
+        Returns 0 on success (for pid: running), 1 otherwise; raises RuntimeError on failure
+        if check. KEY=VAL arguments apply to a start or restart."""
+        del timeout  # the verbs bound their own waits
+        extra = dict(argument.split("=", 1) for argument in arguments if "=" in argument)
+        stack = self._harness
+        try:
+            if verb == "pid":
+                return 0 if stack.running(target) else 1
+            with stack.locked():
+                if verb == "kill":
+                    stack.kill(target)
+                elif verb == "stop":
+                    stack.stop(target)
+                elif verb == "start":
+                    stack.start(target, True, extra)
+                elif verb == "restart":
+                    stack.restart(target, True, extra)
+                elif verb == "wait-ready":
+                    wait = float(arguments[arguments.index("--timeout") + 1]) \
+                        if "--timeout" in arguments else 60
+                    stack.wait_ready(target, wait)
+                else:
+                    raise Fatal(f"unknown harness verb {verb}")
+        except Fatal as failure:
+            if check:
+                raise RuntimeError(f"{verb} {target} failed:\n{str(failure)[-2000:]}") from None
+            return 1
+        return 0
 
     def sql(self, statement):
         """Rows of one statement as lists of strings (psql's unaligned, tab-separated output)."""

@@ -1,7 +1,7 @@
 #include "harness.hpp"
 
+#include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
 
@@ -80,11 +80,18 @@ bool Harness::running(const std::string& service) const {
 }
 
 int Harness::last_exit_code(const std::string& service) const {
-  std::ifstream file(stack_dir_ + "/pids/" + service + ".exit");
+  // The harness's own answer, not its file: right after a process ended, `exit-code` waits until
+  // its supervisor has recorded the status, where reading the file could still find none.
+  const std::string command = quote(std::string(CHOREO_SOURCE_DIR) + "/dev") + " stack --dir " +
+                              quote(stack_dir_) + " exit-code " + quote(service) + " 2>/dev/null";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr)
+    return -1;
   int code = -1;
-  if (file >> code)
-    return code;
-  return -1;
+  if (std::fscanf(pipe, "%d", &code) != 1)
+    code = -1;
+  const int status = ::pclose(pipe);
+  return status == 0 ? code : -1;
 }
 
 }  // namespace choreo::testing

@@ -31,13 +31,11 @@ class Style:
 
 
 def format_duration(seconds: float) -> str:
-    """75 -> "1m 15s"; 9.4 -> "9.4s"; 3 -> "3s"."""
-    if seconds >= 60:
-        whole = int(round(seconds))
+    """75 -> "1m 15s"; 9.7 -> "9s" (whole seconds, as ./dev always printed them)."""
+    whole = int(seconds)
+    if whole >= 60:
         return f"{whole // 60}m {whole % 60:02d}s"
-    if seconds < 10 and seconds != int(seconds):
-        return f"{seconds:.1f}s"
-    return f"{int(round(seconds))}s"
+    return f"{whole}s"
 
 
 class Fatal(Exception):

@@ -1,7 +1,7 @@
 // libFuzzer target for the whole pipeline: prepare() then execute() against the engine's test
 // schema, whose in-memory resolvers include ones that throw, return null where they must not or
 // return the wrong kind of value, and introspection; then the response is written as JSON.
-// Built and run by `./dev fuzz` (tools/stack/fuzz.sh).
+// Built and run by `./dev fuzz` (tools/harness/commands/fuzz.py).
 //
 // Checks, beyond "no crash": a document that prepared executes to a response with data.
 #include <any>

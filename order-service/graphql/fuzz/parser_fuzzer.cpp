@@ -1,6 +1,6 @@
 // libFuzzer target for the lexer, the parser (the whole grammar) and the printer. Not part of the
 // CMake build (gcc has no libFuzzer): `./dev fuzz [SECONDS]` builds it with clang-14 and runs it
-// (tools/stack/fuzz.sh).
+// (tools/harness/commands/fuzz.py).
 //
 // Checks, beyond "no crash": whatever parses prints to text that parses to the same tree, and
 // printing that tree again gives the same text.

@@ -1,6 +1,7 @@
 // choreo-bench: drives a running stack with createOrder and order(id) over keep-alive HTTP and
 // reports throughput, latency, memory and CPU; then checks the run's invariants in SQL and exits
-// 1 when one is violated. Run by `./dev bench` (tools/stack/bench.sh) against a stack of its own.
+// 1 when one is violated. Run by `./dev bench` (tools/harness/commands/bench.py) against a stack of
+// its own.
 #include <signal.h>
 #include <unistd.h>
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .. import apt
+from .. import apt, packages
 from ..docker.base_images import BaseImageMaker
 from ..docker.engine import DockerEngine
 from ..docker.standins import ensure_standins
@@ -25,7 +25,6 @@ from ..processes import wait_until
 from ..ui import Fatal, Ui, format_duration
 from .project import ComposeProject, Container
 
-PACKAGES = ["docker.io", "docker-compose", "debootstrap"]
 SERVICES = ["order-service", "inventory-worker", "payment-worker", "shipping-worker",
             "event-monitor"]
 # Everything but nats-box, whose image (the nats CLI) cannot be had here.
@@ -176,7 +175,7 @@ class ComposeCheck:
         if self.settings.skip_deps:
             self.ui.detail("skipped (CHOREO_SKIP_DEPS=1)")
             return
-        apt.install_missing(self.ui, PACKAGES)
+        apt.install_missing(self.ui, packages.COMPOSE)
 
     def engine_up(self) -> None:
         self.engine.ensure_running(self.ui)

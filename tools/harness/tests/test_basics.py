@@ -9,7 +9,8 @@ class FormatDurationTest(unittest.TestCase):
         self.assertEqual(format_duration(75), "1m 15s")
         self.assertEqual(format_duration(600), "10m 00s")
         self.assertEqual(format_duration(42), "42s")
-        self.assertEqual(format_duration(3.25), "3.2s")
+        self.assertEqual(format_duration(3.75), "3s")
+        self.assertEqual(format_duration(59.9), "59s")
         self.assertEqual(format_duration(3), "3s")
 
 

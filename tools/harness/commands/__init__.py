@@ -1,0 +1,1 @@
+"""The ./dev commands, one module per command (or close family of them)."""

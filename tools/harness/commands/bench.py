@@ -1,0 +1,163 @@
+"""`./dev bench`: builds (Release into build-release/, unless CHOREO_BUILD_DIR names a build),
+brings up a fresh private stack in .stack-bench/ with the production-like defaults (default
+profile; PostgreSQL fsync and synchronous_commit on; JetStream file storage), runs the load
+generator (tools/bench, choreo-bench) against it, and stops the stack at the end whatever
+happens (--keep leaves it running)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import packages
+from ..build import SERVICE_TARGETS, build
+from ..errors import Fatal, UsageError
+from ..stack.env_file import read_env_file
+from ..stack.stack import Stack
+from ..ui import format_duration
+from .context import Context
+
+USAGE = """Usage: ./dev bench [--quick] [--rate N] [--scenarios LIST] [--keep]
+
+  --quick    each scenario for a few seconds; asserts only that every order terminated (this is
+             the smoke test ./dev test runs), never a speed
+  --rate N   orders per second of the open-loop latency scenario (default 200)
+  --scenarios LIST
+             only these of saturation, latency, reads (e.g. reads,latency)
+  --keep     leave the bench stack (.stack-bench) running afterwards, to look around;
+             stop it with ./dev stack --dir .stack-bench down
+
+Builds Release into build-release/ (CHOREO_BUILD_DIR=DIR: use that build instead), starts a fresh
+stack in .stack-bench/ with durable settings, and runs, one after the other:
+  saturation  64 clients creating one-item orders back to back for 30 s, then the drain
+  latency     an open loop at --rate orders/s for 30 s: createOrder and createOrder->shipped
+  reads       32 clients reading order(id) with items, payment and shipment for 15 s
+then prints one line per scenario, the peak RSS and CPU per 1,000 orders of every process
+(PostgreSQL and nats-server included), and a JSON object (also in .stack-bench/logs/bench.out).
+It exits non-zero when an invariant does not hold after the drain (an order not terminal or
+failed, a shipped order without exactly one succeeded payment and one shipment, reserved stock
+out of bounds, a dead letter, a failed request)."""
+
+BENCH_TARGETS = ["choreo-bench", *SERVICE_TARGETS]
+
+
+@dataclass
+class BenchOptions:
+    keep: bool = False
+    generator: list[str] = field(default_factory=list)
+
+
+def parse(arguments: list[str]) -> BenchOptions | None:
+    options = BenchOptions()
+    rest = list(arguments)
+    while rest:
+        argument = rest.pop(0)
+        if argument == "--quick":
+            options.generator.append("--quick")
+        elif argument == "--rate":
+            if not rest or not re.fullmatch(r"[1-9][0-9]*", rest[0]):
+                raise UsageError("--rate takes a whole number of orders per second")
+            options.generator += ["--rate", rest.pop(0)]
+        elif argument == "--scenarios":
+            if not rest or not re.fullmatch(r"[a-z,]+", rest[0]):
+                raise UsageError("--scenarios takes a list such as reads,latency")
+            options.generator += ["--scenarios", rest.pop(0)]
+        elif argument == "--keep":
+            options.keep = True
+        elif argument in ("-h", "--help", "help"):
+            return None
+        else:
+            raise UsageError(f"unknown argument '{argument}' for ./dev bench")
+    return options
+
+
+def bench(context: Context, arguments: list[str]) -> int:
+    options = parse(arguments)
+    if options is None:
+        context.ui.say(USAGE)
+        return 0
+    ui = context.ui
+    started = time.monotonic()
+    ui.steps(4)
+    ui.step("checking Debian packages")
+    context.install(packages.BUILD_AND_RUN)
+    ui.step("building the services and the load generator")
+    repo = context.repo
+    if repo.build_dir_given:
+        build_dir, build_type = repo.build_dir_given, None
+    else:
+        build_dir, build_type = repo.release_build_dir, "Release"
+    build(repo, ui, build_dir, build_type, targets=BENCH_TARGETS, echo=False)
+    status = bench_run(context, build_dir, options)
+    ui.say(f"./dev bench took {format_duration(time.monotonic() - started)}.")
+    return status
+
+
+def bench_smoke(context: Context) -> None:
+    """For ./dev test: the quick bench on the build ./dev test made, which holds every binary."""
+    build_dir = context.repo.build_dir
+    if not (build_dir / "tools/bench/choreo-bench").exists():
+        build(context.repo, context.ui, build_dir, None, targets=BENCH_TARGETS, echo=False)
+    if bench_run(context, build_dir, BenchOptions(generator=["--quick"]), as_details=True) != 0:
+        raise Fatal("the quick bench failed")
+
+
+def bench_run(context: Context, build_dir: Path, options: BenchOptions,
+              as_details: bool = False) -> int:
+    """The stack, the generator, the teardown; the generator's exit status."""
+    ui = context.ui
+    binary = build_dir / "tools" / "bench" / "choreo-bench"
+    if not binary.exists():
+        raise Fatal(f"{binary} is missing (the build did not make it)")
+    from ..paths import Repo
+    repo = Repo(context.repo.root, build_dir)
+    stack = Stack(context.repo.bench_stack(context.env), repo, ui)
+    stack.steps_as_details = True
+    step = ui.detail if as_details else ui.step
+    status = 1
+    try:
+        step(f"starting a fresh bench stack in {stack.label()} (default profile, durable "
+             "settings)")
+        try:
+            stack.up_fresh("default")
+        except Fatal as failure:
+            ui.error(str(failure))
+            raise Fatal(f"the bench stack did not come up (logs in {stack.dir}/logs)") from None
+        processes = []
+        for name, pid in stack.process_ids().items():
+            # PostgreSQL's CPU is the postmaster's plus every backend's.
+            processes += ["--process-tree" if name == "postgres" else "--process",
+                          f"{name}={pid}"]
+        step(f"running the load generator ({binary})")
+        out = stack.dir / "logs" / "bench.out"
+        env = {**context.env, **read_env_file(stack.env_file)}
+        with open(out, "w") as output:
+            process = subprocess.Popen([str(binary), *options.generator, *processes], env=env,
+                                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                       text=True, errors="replace")
+            assert process.stdout is not None
+            for line in process.stdout:
+                output.write(line)
+                print(line, end="", flush=True)
+            status = process.wait()
+        if status == 0:
+            ui.ok(f"all invariants hold (output also in {out})")
+        else:
+            ui.error(f"the bench failed (exit status {status}); see above, {out} and "
+                     f"{stack.dir}/logs/")
+    finally:
+        if options.keep:
+            ui.say("")
+            ui.say(f"The bench stack stays up ({stack.label()}): source {stack.env_file}; stop "
+                   f"it with ./dev stack --dir {stack.label()} down")
+        else:
+            ui.say("")
+            ui.say(f"stopping the bench stack (logs stay in {stack.dir}/logs)")
+            if stack.exists():
+                with stack.quietly():
+                    if not stack.down():
+                        ui.warn("the bench stack did not stop cleanly")
+    return status
