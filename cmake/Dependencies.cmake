@@ -1,4 +1,4 @@
-# Every dependency comes from Debian 12's packages (see README "Dependencies").
+# Every dependency comes from Debian 12's packages (docs/development.md, "Building").
 find_package(Threads REQUIRED)
 find_package(PkgConfig REQUIRED)
 find_package(Boost 1.74 REQUIRED)

@@ -4,7 +4,7 @@
 -- at start (see order-service/src/observers/). This file holds the parts that do not vary: how
 -- a change is turned into an event payload, and the trigger function.
 
--- The payload (CONTRACT §2) for a change. p_new / p_old are the row images (to_jsonb of NEW/OLD).
+-- The payload (docs/events.md) for a change. p_new / p_old are the row images (to_jsonb of NEW/OLD).
 -- Runs at commit time for INSERT (the triggers are deferred), so an order's items, inserted after
 -- the order row in the same transaction, are in its events.order.created.
 CREATE FUNCTION fn_observer_payload(p_table TEXT, p_op TEXT, p_new JSONB, p_old JSONB)

@@ -4,7 +4,7 @@
 //   node conformance.mjs --verdict PATH/graphql-verdict [--live]
 //
 // 1. verdicts  For every document of corpus/, graphql-js parses it and validates it against
-//              schema.graphql (CONTRACT §4); graphql-verdict does the same with our engine and the
+//              schema.graphql (docs/api.md); graphql-verdict does the same with our engine and the
 //              service's own schema. The verdicts (parse error, validation error, valid) must
 //              agree, and so must the line and column of the first error: the first of the list
 //              each returns. Documents of corpus-limits/ trip our request limits, which
@@ -16,6 +16,9 @@
 // 3. introspection  (--live) getIntrospectionQuery() against the endpoint must give a schema that
 //              buildClientSchema accepts, with the types, fields, arguments and argument types of
 //              schema.graphql (descriptions aside).
+// 4. selection (--live) valid documents whose operation cannot be selected (several and no
+//              operationName, or an unknown name) fail as in graphql-js, as request errors coded
+//              OPERATION_RESOLUTION_FAILURE.
 //
 // Exits 1 when anything disagrees, after printing every disagreement.
 
@@ -173,22 +176,33 @@ function compareVerdicts(verdictBinary) {
 const graphqlUrl = process.env.GRAPHQL_URL;
 const token = process.env.TOKEN;
 
-async function request(query, variables, operationName) {
+// One POST to the endpoint: the HTTP status and the parsed body.
+async function post(query, variables, operationName, accept) {
   const response = await fetch(graphqlUrl, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
-      accept: 'application/graphql-response+json, application/json',
+      accept,
       authorization: `Bearer ${token}`,
     },
     body: JSON.stringify({ query, variables, operationName }),
   });
   const text = await response.text();
   try {
-    return JSON.parse(text);
+    return { status: response.status, body: JSON.parse(text) };
   } catch {
     throw new Error(`${graphqlUrl} answered HTTP ${response.status} with: ${text.slice(0, 200)}`);
   }
+}
+
+async function request(query, variables, operationName) {
+  const { body } = await post(
+    query,
+    variables,
+    operationName,
+    'application/graphql-response+json, application/json',
+  );
+  return body;
 }
 
 async function requestData(query, variables) {
@@ -270,7 +284,7 @@ async function snapshot() {
   return { orders, products };
 }
 
-// The schema's semantics (CONTRACT §4 and the service's documented bounds), over one snapshot:
+// The schema's semantics (docs/api.md and the service's documented bounds), over one snapshot:
 // order(id) finds the user's order or null; orders pages through the newest-first list (a null
 // limit or offset means the default; limit 1..100 and offset 0..100000, else a field error);
 // products lists the catalogue. Every other field is the snapshot's property of the same name
@@ -382,6 +396,61 @@ async function compareData(validDocuments) {
   console.log(
     `data: ${agreed}/${checked} query executions agree with graphql-js over a snapshot of ` +
       `${data.orders.length} orders and ${data.products.length} products`,
+  );
+}
+
+// Part 4. Documents that are valid but name no operation to run: several operations and no
+// operationName, or a name the document does not have (sidecar "selectionFails"). graphql-js
+// validates them and fails at execution; ours must answer the same message as a request error,
+// OPERATION_RESOLUTION_FAILURE, with HTTP 400 under graphql-response+json and 200 under JSON,
+// and run nothing (one of them is a mutation).
+async function compareSelection(validDocuments) {
+  let checked = 0;
+  let agreed = 0;
+  for (const { file, source, document } of validDocuments) {
+    const extra = sidecar(file);
+    if (!extra.selectionFails) {
+      continue;
+    }
+    checked += 1;
+    const operationName = extra.operationName ?? undefined;
+    const expected = await execute({ schema, document, rootValue: {}, operationName });
+    const want = expected.errors?.[0]?.message;
+    const failures = [];
+    if (!want || expected.data !== undefined) {
+      failures.push(`graphql-js selected an operation: ${JSON.stringify(expected)}`);
+    }
+    for (const [accept, status] of [
+      ['application/graphql-response+json', 400],
+      ['application/json', 200],
+    ]) {
+      const answer = await post(source, {}, extra.operationName ?? null, accept);
+      const error = answer.body.errors?.[0];
+      if (answer.status !== status) {
+        failures.push(`${accept}: HTTP ${answer.status}, expected ${status}`);
+      }
+      if (answer.body.data !== undefined) {
+        failures.push(`${accept}: a data member ${JSON.stringify(answer.body.data)}`);
+      }
+      if (error?.message !== want) {
+        failures.push(`${accept}: message ${JSON.stringify(error?.message)}, graphql-js: ${JSON.stringify(want)}`);
+      }
+      if (error?.extensions?.code !== 'OPERATION_RESOLUTION_FAILURE') {
+        failures.push(`${accept}: code ${error?.extensions?.code}, expected OPERATION_RESOLUTION_FAILURE`);
+      }
+    }
+    if (failures.length === 0) {
+      agreed += 1;
+    } else {
+      problem(`${basename(file)}: operation selection\n` + failures.map((f) => `    ${f}`).join('\n'));
+    }
+  }
+  if (checked === 0) {
+    problem('operation selection: the corpus has no "selectionFails" document');
+  }
+  console.log(
+    `operation selection: ${agreed}/${checked} documents fail selection as graphql-js does, ` +
+      'as OPERATION_RESOLUTION_FAILURE request errors',
   );
 }
 
@@ -516,6 +585,7 @@ async function main() {
     }
     await compareIntrospection();
     await compareData(valid);
+    await compareSelection(valid);
   }
   for (const text of problems) {
     console.log(`DISAGREE ${text}`);

@@ -19,7 +19,7 @@
 namespace choreo::testing {
 
 inline constexpr const char* kWorkers[] = {"inventory-worker", "payment-worker", "shipping-worker"};
-// The workers' durables (CONTRACT §2).
+// The workers' durables (docs/events.md).
 inline constexpr const char* kWorkerDurables[] = {"inventory_processors", "compensation_handlers",
                                                   "payment_processors", "shipping_handlers"};
 

@@ -28,8 +28,9 @@ int run_outbox_flush(const CommandContext& context) {
   pool_settings.size = 1;
   pool_settings.application_name = "choreoctl";
   db::ConnectionPool pool(pool_settings);
-  bus::JetStreamClient bus(bus::load_nats_settings(context.env, "choreoctl"));
-  bus.ensure_stream(bus::StreamSettings{});
+  const auto nats = bus::load_nats_settings(context.env, "choreoctl");
+  bus::JetStreamClient bus(nats);
+  bus.ensure_stream(bus::events_stream(nats));
   const auto faults = runtime::FaultPoints::parse(context.env.string_or("FAULT_POINT", ""));
   prometheus::Registry unused_metrics;
   outbox::OutboxRelaySettings settings;

@@ -35,4 +35,10 @@ NatsSettings load_nats_settings(const config::EnvReader& env, std::string client
   return settings;
 }
 
+StreamSettings events_stream(const NatsSettings& nats) {
+  StreamSettings stream;
+  stream.replicas = nats.stream_replicas;
+  return stream;
+}
+
 }  // namespace choreo::bus

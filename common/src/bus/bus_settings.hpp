@@ -21,13 +21,18 @@ struct NatsSettings {
   int stream_replicas = 1;
 };
 
-// CONTRACT §2: one stream `events` over `events.>`, file storage, duplicate window >= 2 min.
+// docs/events.md ("The stream"): one stream `events` over `events.>`, file storage, duplicate
+// window >= 2 min.
 struct StreamSettings {
   std::string name = "events";
   std::vector<std::string> subjects = {"events.>"};
   std::chrono::seconds duplicate_window{120};
   int replicas = 1;
 };
+
+// The `events` stream as every process that may create it must ask for it: with the replicas its
+// NATS settings name (the first to start creates it, whichever binary that is).
+StreamSettings events_stream(const NatsSettings& nats);
 
 struct ConsumerSettings {
   std::string stream = "events";

@@ -76,7 +76,7 @@ class JetStreamClient {
   // Creates the durable pull consumer (or updates its settings) and subscribes to it.
   // The server-side MaxDeliver is unlimited: our consumer runtime enforces MAX_DELIVER itself, so
   // a message whose last attempt could not even be recorded (database down) is redelivered
-  // instead of silently dropped by the server (see README "Reliability").
+  // instead of silently dropped by the server (docs/reliability.md).
   std::unique_ptr<PullConsumer> pull_consumer(const ConsumerSettings& settings);
   ConsumerState consumer_state(const std::string& stream, const std::string& durable);
 

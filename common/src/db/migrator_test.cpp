@@ -106,6 +106,20 @@ TEST(PendingMigrations, DetectsAnAppliedFileThatChanged) {
                          "002_b.sql was changed after it was applied");
 }
 
+TEST(PendingMigrations, AcceptsTheEarlierTextOfAFileWhoseCommentsWereReworded) {
+  // 005's comment was reworded after databases had applied it: their checksum still stands.
+  const MigrationSource sources[] = {{"005_observers.sql", "-- reworded\nSELECT 5"}};
+  const auto planned = plan_migrations(sources);
+  const std::string earlier = "107ce65374511ce71ca7232fa4d8328854718a2f225d47f3fbf33b146ded6fad";
+  EXPECT_TRUE(pending_migrations(planned, {{5, "005_observers.sql", earlier}}).empty());
+  // Only that earlier text: any other change is still refused.
+  expect_migration_error(
+      [&] {
+        pending_migrations(planned, {{5, "005_observers.sql", sha256_hex("SELECT 6")}});
+      },
+      "005_observers.sql was changed after it was applied");
+}
+
 TEST(PendingMigrations, IgnoresAppliedVersionsThisBuildDoesNotKnow) {
   // A newer build may have migrated further; an older binary must still start.
   const MigrationSource sources[] = {{"001_a.sql", "SELECT 1"}};

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-// Typed payloads of CONTRACT §2. Workers carry what they need about an order in the events
+// Typed payloads of docs/events.md. Workers carry what they need about an order in the events
 // themselves (event-carried state), so these are the whole interface between services.
 namespace choreo::events {
 

@@ -2,7 +2,7 @@
 
 #include <string_view>
 
-// The subjects of CONTRACT §2, in one place.
+// The subjects of docs/events.md, in one place.
 namespace choreo::events::subjects {
 
 inline constexpr std::string_view kOrderCreated = "events.order.created";

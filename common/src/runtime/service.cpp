@@ -95,9 +95,7 @@ bool Service::bootstrap() {
         }
       }
       step = "the events stream";
-      bus::StreamSettings stream;
-      stream.replicas = settings_.nats.stream_replicas;
-      bus_->ensure_stream(stream);
+      bus_->ensure_stream(bus::events_stream(settings_.nats));
       for (const auto& [name, run_step] : startup_steps_) {
         step = name;
         run_step();

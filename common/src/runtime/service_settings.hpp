@@ -11,7 +11,7 @@
 
 namespace choreo::runtime {
 
-// What every binary reads (CONTRACT §5): DATABASE_URL, NATS_URL, LISTEN_ADDR, LOG_LEVEL,
+// What every binary reads (docs/configuration.md): DATABASE_URL, NATS_URL, LISTEN_ADDR, LOG_LEVEL,
 // LOG_FORMAT, MAX_DELIVER (with the consumer settings), plus DB_POOL_SIZE, MIGRATE_ON_START,
 // SHUTDOWN_TIMEOUT, FAULT_POINT and the HTTP_* limits.
 struct ServiceSettings {

@@ -1,9 +1,10 @@
 // libFuzzer target for prepare(): parse, then validate against the engine's test schema (objects,
 // enums, input objects, a custom scalar, a mutation type, introspection) under tight request
-// limits, then select the operation. Built and run by `./dev fuzz` (tools/stack/fuzz.sh).
+// limits, then select the operation. Built and run by `./dev fuzz`
+// (tools/harness/commands/fuzz.py).
 //
 // Checks, beyond "no crash": every request yields either a prepared operation or at least one
-// error, never both, and every error carries one of the two codes prepare() may use.
+// error, never both, and every error carries one of the three codes prepare() may use.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -28,7 +29,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::abort();
   }
   for (const GraphQLError& error : preparation.errors) {
-    if (error.code != error_code::kParseFailed && error.code != error_code::kValidationFailed) {
+    if (error.code != error_code::kParseFailed && error.code != error_code::kValidationFailed &&
+        error.code != error_code::kOperationResolutionFailure) {
       std::abort();
     }
   }

@@ -4,7 +4,7 @@
 
 namespace choreo::order_service {
 
-// The schema of CONTRACT §4 with its resolvers. Resolvers expect FieldContext::request_context
+// The schema of docs/api.md with its resolvers. Resolvers expect FieldContext::request_context
 // to hold an ApiContext*; Subscription.orderStatusUpdated resolves to its root value (the
 // OrderRecord of the event being delivered).
 graphql::Schema build_order_schema();

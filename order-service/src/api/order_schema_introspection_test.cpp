@@ -1,5 +1,5 @@
 // The order schema as a client sees it through introspection: the standard query runs without a
-// request context, and what it returns matches the SDL of CONTRACT §4 (descriptions aside).
+// request context, and what it returns matches the SDL of docs/api.md (descriptions aside).
 #include <gtest/gtest.h>
 
 #include <map>

@@ -98,7 +98,7 @@ std::vector<db::PreparedStatement> OrderStore::prepared_statements() {
       {"api_shipments",
        "SELECT fk_order, carrier, tracking_number, provider_label_id FROM tb_shipping"
        " WHERE fk_order = ANY($1::bigint[])"},
-      // Stream order is publication order ("oldest first", CONTRACT §3).
+      // Stream order is publication order ("oldest first", docs/api.md).
       {"api_events",
        "SELECT o.pk_order, e.event_type, " CHOREO_ISO_TIME(
            "e.recorded_at") ", e.data::text"

@@ -4,7 +4,7 @@
 
 #include "graphql/schema.hpp"
 
-// The custom scalars of CONTRACT §4: Decimal (a string on the wire, "49.99"), DateTime (ISO-8601
+// The custom scalars of docs/api.md: Decimal (a string on the wire, "49.99"), DateTime (ISO-8601
 // with offset) and JSON (any JSON value, written through as it is).
 namespace choreo::order_service {
 

@@ -10,10 +10,13 @@
 
 namespace choreo::graphql {
 
-// The codes of CONTRACT §4 that the engine itself produces. Resolvers may use any code.
+// The codes of docs/api.md ("Errors") that the engine itself produces. Resolvers may use any code.
 namespace error_code {
 inline constexpr const char* kParseFailed = "GRAPHQL_PARSE_FAILED";
 inline constexpr const char* kValidationFailed = "GRAPHQL_VALIDATION_FAILED";
+// A valid document that names no operation the request can run (several operations and no
+// operationName, or a name it does not have): Apollo Server's name for this request error.
+inline constexpr const char* kOperationResolutionFailure = "OPERATION_RESOLUTION_FAILURE";
 inline constexpr const char* kBadUserInput = "BAD_USER_INPUT";
 inline constexpr const char* kInternal = "INTERNAL_SERVER_ERROR";
 }  // namespace error_code

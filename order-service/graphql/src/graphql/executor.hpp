@@ -22,7 +22,7 @@
 
 namespace choreo::graphql {
 
-// CONTRACT §4's defaults. Each breach is a clear GraphQL error, never a crash: the two that are
+// docs/api.md's defaults. Each breach is a clear GraphQL error, never a crash: the two that are
 // checked before or while parsing (size, tokens) are GRAPHQL_PARSE_FAILED, the others
 // GRAPHQL_VALIDATION_FAILED.
 struct RequestLimits {
@@ -44,11 +44,12 @@ struct PreparedOperation {
 
 struct Preparation {
   std::optional<PreparedOperation> prepared;  // set exactly when errors is empty
-  std::vector<GraphQLError> errors;           // GRAPHQL_PARSE_FAILED or GRAPHQL_VALIDATION_FAILED
+  // GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED or OPERATION_RESOLUTION_FAILURE
+  std::vector<GraphQLError> errors;
 };
 
 // Selects the operation named `operation_name`, or the only one when it is absent (several
-// operations and no name, or an unknown name, is a validation error).
+// operations and no name, or an unknown name, is an OPERATION_RESOLUTION_FAILURE).
 Preparation prepare(const Schema& schema, std::string_view source,
                     const std::optional<std::string>& operation_name,
                     const RequestLimits& limits = {});

@@ -399,10 +399,10 @@ TEST(Executor, SelectsTheOperationByName) {
   EXPECT_EQ(run(document, {}, "B"), R"({"data":{"__typename":"Query"}})");
   EXPECT_EQ(
       run(document, {}, "C"),
-      R"({"errors":[{"message":"Unknown operation named \"C\".","extensions":{"code":"GRAPHQL_VALIDATION_FAILED"}}]})");
+      R"({"errors":[{"message":"Unknown operation named \"C\".","extensions":{"code":"OPERATION_RESOLUTION_FAILURE"}}]})");
   EXPECT_EQ(
       run(document),
-      R"({"errors":[{"message":"Must provide operation name if query contains multiple operations.","extensions":{"code":"GRAPHQL_VALIDATION_FAILED"}}]})");
+      R"({"errors":[{"message":"Must provide operation name if query contains multiple operations.","extensions":{"code":"OPERATION_RESOLUTION_FAILURE"}}]})");
 }
 
 TEST(Executor, ReportsSyntaxErrorsAsParseFailures) {

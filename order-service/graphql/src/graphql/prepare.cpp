@@ -12,8 +12,9 @@ namespace choreo::graphql {
 
 namespace {
 
-GraphQLError request_error(std::string message, std::vector<SourceLocation> locations = {}) {
-  return GraphQLError{std::move(message), std::move(locations), {}, error_code::kValidationFailed};
+// The document is valid (graphql-js validates it too); choosing what to run is what failed.
+GraphQLError selection_error(std::string message) {
+  return GraphQLError{std::move(message), {}, {}, error_code::kOperationResolutionFailure};
 }
 
 }  // namespace
@@ -58,7 +59,7 @@ Preparation prepare(const Schema& schema, std::string_view source,
       }
     } else if (chosen != nullptr) {
       preparation.errors.push_back(
-          request_error("Must provide operation name if query contains multiple operations."));
+          selection_error("Must provide operation name if query contains multiple operations."));
       return preparation;
     } else {
       chosen = operation;
@@ -66,8 +67,8 @@ Preparation prepare(const Schema& schema, std::string_view source,
   }
   if (chosen == nullptr) {
     preparation.errors.push_back(
-        request_error(operation_name ? "Unknown operation named \"" + *operation_name + "\"."
-                                     : std::string("Must provide an operation.")));
+        selection_error(operation_name ? "Unknown operation named \"" + *operation_name + "\"."
+                                       : std::string("Must provide an operation.")));
     return preparation;
   }
   preparation.prepared = PreparedOperation{std::move(document), chosen};
