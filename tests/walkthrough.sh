@@ -116,8 +116,7 @@ bad_id=$(json_get "$response" data createOrder id)
 [[ -n $bad_id ]] || fail "no order id in the answer: $response"
 await_status "$bad_id" failed
 released=$(psql "$DATABASE_URL" -X -At -c \
-  "SELECT count(*) FROM tb_reservation r JOIN tb_order o ON o.pk_order = r.fk_order
-     WHERE o.id = '$bad_id' AND r.released_at IS NULL;")
+  "SELECT count(*) FROM tb_reservation WHERE order_id = '$bad_id' AND released_at IS NULL;")
 [[ $released == 0 ]] || fail "$released reservation(s) of $bad_id are still held"
 ok "order $bad_id failed and holds no stock"
 

@@ -11,26 +11,22 @@
 namespace choreo::event_monitor {
 
 std::vector<db::PreparedStatement> EventLogWriter::prepared_statements() {
-  // fk_order is resolved when the order exists; order_id is kept either way, so the trail still
-  // reads right when the monitor runs against a database without the order service's tables'
-  // rows (each service on a database of its own, later).
-  return {
-      {"event_log_insert",
-       "INSERT INTO tb_event_log (identifier, event_type, order_id, fk_order, data, stream_seq) "
-       "VALUES ($1, $2, NULLIF($3, '')::uuid, "
-       "(SELECT pk_order FROM tb_order WHERE id = NULLIF($3, '')::uuid), $4::jsonb, $5) "
-       "ON CONFLICT (identifier) DO NOTHING"},
-      // The same for a whole batch in one statement: the rows travel as one JSON array (one
-      // parameter of any length, JSON's quoting instead of hand-escaped array literals). A
-      // repeated identifier, even within the batch, inserts nothing, so RETURNING names each
-      // newly recorded event once.
-      {"event_log_insert_all",
-       "INSERT INTO tb_event_log (identifier, event_type, order_id, fk_order, data, stream_seq) "
-       "SELECT e.identifier, e.event_type, NULLIF(e.order_id, '')::uuid, "
-       "(SELECT pk_order FROM tb_order WHERE id = NULLIF(e.order_id, '')::uuid), e.data, "
-       "e.stream_seq FROM jsonb_to_recordset($1::jsonb) AS e(identifier text, event_type text, "
-       "order_id text, data jsonb, stream_seq bigint) "
-       "ON CONFLICT (identifier) DO NOTHING RETURNING identifier"}};
+  // The order is known by the id its payload carries: the trail reads the same whatever database
+  // the order service's own tables are on.
+  return {{"event_log_insert",
+           "INSERT INTO tb_event_log (identifier, event_type, order_id, data, stream_seq) "
+           "VALUES ($1, $2, NULLIF($3, '')::uuid, $4::jsonb, $5) "
+           "ON CONFLICT (identifier) DO NOTHING"},
+          // The same for a whole batch in one statement: the rows travel as one JSON array (one
+          // parameter of any length, JSON's quoting instead of hand-escaped array literals). A
+          // repeated identifier, even within the batch, inserts nothing, so RETURNING names each
+          // newly recorded event once.
+          {"event_log_insert_all",
+           "INSERT INTO tb_event_log (identifier, event_type, order_id, data, stream_seq) "
+           "SELECT e.identifier, e.event_type, NULLIF(e.order_id, '')::uuid, e.data, e.stream_seq "
+           "FROM jsonb_to_recordset($1::jsonb) AS e(identifier text, event_type text, "
+           "order_id text, data jsonb, stream_seq bigint) "
+           "ON CONFLICT (identifier) DO NOTHING RETURNING identifier"}};
 }
 
 bool is_alert_subject(std::string_view subject) {

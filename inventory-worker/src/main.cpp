@@ -4,7 +4,6 @@
 #include "compensation_handler.hpp"
 #include "consumer/consumer_settings.hpp"
 #include "events/subjects.hpp"
-#include "order_lookup.hpp"
 #include "outbox/outbox_writer.hpp"
 #include "reservation_handler.hpp"
 #include "runtime/service.hpp"
@@ -17,7 +16,6 @@ int main(int argc, char** argv) {
         const std::string source = "inventory-worker";
         auto& pool = service.pool();
         pool.add_prepared_statements(outbox::writer_statements());
-        pool.add_prepared_statements(inventory_worker::order_lookup_statements());
         pool.add_prepared_statements(inventory_worker::ReservationHandler::prepared_statements());
         pool.add_prepared_statements(inventory_worker::CompensationHandler::prepared_statements());
 

@@ -2,6 +2,7 @@
 // over WebSocket for subscriptions), runs its observer (table changes -> outbox -> JetStream) and
 // consumes the events that move an order's status.
 #include <cstdlib>
+#include <optional>
 
 #include <pqxx/pqxx>
 
@@ -82,17 +83,21 @@ int main(int argc, char** argv) {
         const struct {
           const char* durable;
           std::string_view subject;
-          const char* status;
+          std::optional<std::string> status;
         } status_consumers[] = {
             {"order_status_paid", events::subjects::kPaymentCharged, "paid"},
             {"order_status_shipped", events::subjects::kOrderShipped, "shipped"},
             {"order_status_failed", events::subjects::kOrderFailed, "failed"},
+            // No status follows from a declined payment (events.order.failed moves the order),
+            // but Order.payment shows it.
+            {"order_payment_failed", events::subjects::kPaymentFailed, std::nullopt},
         };
         for (const auto& entry : status_consumers) {
           auto settings = consumer::load_consumer_runtime_settings(env, entry.durable,
                                                                    std::string(entry.subject));
-          // fn_update_order_status only ever raises an order's status: a repeated event finds
-          // the order at or past its target and changes nothing, so no inbox row is needed.
+          // fn_update_order_status only ever raises an order's status and a fact keeps its
+          // first version: a repeated event finds the order at or past its target and changes
+          // nothing, so no inbox row is needed.
           settings.idempotency = consumer::Idempotency::by_handler;
           service.add_consumer(std::move(settings),
                                service.emplace<order_service::StatusUpdateHandler>(entry.status));

@@ -24,6 +24,8 @@ import load  # noqa: E402
 import stack as stack_module  # noqa: E402
 from report import Report  # noqa: E402
 
+from harness.stack.services import every_service_table  # noqa: E402
+
 
 def parse_arguments():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -52,7 +54,8 @@ def wait_for_quiet(stack, run_id, deadline, report):
                 f"SELECT count(*) FROM tb_order o WHERE {in_run} "
                 f"AND o.status NOT IN ('shipped', 'failed')"))
             unpublished = int(stack.sql_value(
-                "SELECT count(*) FROM tb_outbox WHERE published_at IS NULL"))
+                f"SELECT count(*) FROM {every_service_table('tb_outbox')} "
+                "WHERE published_at IS NULL"))
         except RuntimeError:
             open_orders = unpublished = -1  # PostgreSQL still coming back
         consumers = stack.consumer_states()

@@ -6,6 +6,8 @@ human-readable lines naming the order, product or consumer concerned.
 
 import collections
 
+from harness.stack.services import every_service_table
+
 # Subjects an order's life may publish at most once each (status updates repeat per transition).
 ONCE_PER_ORDER = [
     "events.order.created", "events.inventory.reserved", "events.inventory.released",
@@ -61,7 +63,7 @@ def check_all(stack, run_id, orders, run_started_sql):
                      for identifier, status, succeeded, total in stack.sql(
                          f"SELECT o.identifier, o.status, "
                          f"  count(*) FILTER (WHERE p.status = 'succeeded'), count(p.*) "
-                         f"FROM tb_order o LEFT JOIN tb_payment p ON p.fk_order = o.pk_order "
+                         f"FROM tb_order o LEFT JOIN tb_payment p ON p.order_id = o.id "
                          f"WHERE {in_run} GROUP BY o.identifier, o.status "
                          f"HAVING count(*) FILTER (WHERE p.status = 'succeeded') <> "
                          f"  CASE WHEN o.status IN ('paid', 'shipped') THEN 1 ELSE 0 END "
@@ -80,20 +82,21 @@ def check_all(stack, run_id, orders, run_started_sql):
                     [f"{identifier}: reservation {status or 'missing'}"
                      for identifier, status in stack.sql(
                          f"SELECT o.identifier, coalesce(r.status, '') FROM tb_order o "
-                         f"LEFT JOIN tb_reservation_set r ON r.fk_order = o.pk_order "
+                         f"LEFT JOIN tb_reservation_set r ON r.order_id = o.id "
                          f"WHERE {in_run} AND o.failure_reason = 'payment_failed' "
                          f"AND coalesce(r.status, '') <> 'released'")]))
 
     results.append(("reserved = quantities held by orders not failed; 0 <= reserved <= quantity",
                     [f"{sku}: reserved {reserved}, held {held}, quantity {quantity}"
                      for sku, reserved, held, quantity in stack.sql(
-                         f"SELECT p.identifier, i.reserved, coalesce(h.held, 0), i.quantity "
-                         f"FROM tb_product p JOIN tb_inventory i ON i.fk_product = p.pk_product "
-                         f"LEFT JOIN (SELECT oi.fk_product, sum(oi.quantity) AS held "
+                         f"SELECT i.sku, i.reserved, coalesce(h.held, 0), i.quantity "
+                         f"FROM tb_inventory i "
+                         f"LEFT JOIN (SELECT p.identifier AS sku, sum(oi.quantity) AS held "
                          f"  FROM tb_order_item oi JOIN tb_order o ON o.pk_order = oi.fk_order "
-                         f"  WHERE {in_run} AND o.status <> 'failed' GROUP BY oi.fk_product) h "
-                         f"  ON h.fk_product = p.pk_product "
-                         f"WHERE p.identifier LIKE 'chaos-{run_id}-%' "
+                         f"  JOIN tb_product p ON p.pk_product = oi.fk_product "
+                         f"  WHERE {in_run} AND o.status <> 'failed' GROUP BY p.identifier) h "
+                         f"  ON h.sku = i.sku "
+                         f"WHERE i.sku LIKE 'chaos-{run_id}-%' "
                          f"AND (i.reserved <> coalesce(h.held, 0) OR i.reserved < 0 "
                          f"     OR i.reserved > i.quantity)")]))
 
@@ -101,14 +104,15 @@ def check_all(stack, run_id, orders, run_started_sql):
                     [f"{identifier} ({status}): {shipments} shipments"
                      for identifier, status, shipments in stack.sql(
                          f"SELECT o.identifier, o.status, count(s.*) FROM tb_order o "
-                         f"LEFT JOIN tb_shipping s ON s.fk_order = o.pk_order WHERE {in_run} "
+                         f"LEFT JOIN tb_shipping s ON s.order_id = o.id WHERE {in_run} "
                          f"GROUP BY o.identifier, o.status "
                          f"HAVING count(s.*) <> CASE WHEN o.status = 'shipped' THEN 1 ELSE 0 END")]))
 
     results.append(("exactly one audit-log row per published event id",
                     [f"event {event_id} ({subject}): {logged} audit rows"
                      for event_id, subject, logged in stack.sql(
-                         f"SELECT x.event_id::text, x.subject, count(l.*) FROM tb_outbox x "
+                         f"SELECT x.event_id::text, x.subject, count(l.*) "
+                         f"FROM {every_service_table('tb_outbox', 'x')} "
                          f"JOIN tb_order o ON o.id::text = x.payload->>'order_id' "
                          f"LEFT JOIN tb_event_log l ON l.identifier = x.event_id::text "
                          f"WHERE {in_run} GROUP BY x.event_id, x.subject "
@@ -117,7 +121,8 @@ def check_all(stack, run_id, orders, run_started_sql):
                        for identifier, subject in stack.sql(
                            f"SELECT l.identifier, l.event_type FROM tb_event_log l "
                            f"JOIN tb_order o ON o.id = l.order_id WHERE {in_run} AND NOT EXISTS "
-                           f"(SELECT 1 FROM tb_outbox x WHERE x.event_id::text = l.identifier)")]))
+                           f"(SELECT 1 FROM {every_service_table('tb_outbox', 'x')} "
+                           f"WHERE x.event_id::text = l.identifier)")]))
 
     results.append(("each order's events: every step once, every transition present",
                     event_violations(stack, in_run)))
@@ -131,8 +136,9 @@ def check_all(stack, run_id, orders, run_started_sql):
                     [f"#{pk} {consumer} {subject}: {reason} ({attempts} attempts)"
                      for pk, consumer, subject, reason, attempts in stack.sql(
                          f"SELECT pk_dead_letter, consumer, subject, reason, attempts "
-                         f"FROM tb_dead_letter WHERE created_at >= {run_started_sql} "
-                         f"ORDER BY pk_dead_letter")]))
+                         f"FROM {every_service_table('tb_dead_letter')} "
+                         f"WHERE created_at >= {run_started_sql} "
+                         f"ORDER BY created_at")]))
     return results
 
 

@@ -84,12 +84,12 @@ def seed_catalogue(stack, run_id, order_count):
     values.append((sku(run_id, SCARCE_PRODUCT[0]), SCARCE_PRODUCT[0], SCARCE_PRODUCT[1],
                    scarce_stock))
     rows = ", ".join(f"('{s}', '{n}', {p}, {q})" for s, n, p, q in values)
+    # The order service's catalogue and the inventory worker's stock, both by SKU.
     stack.sql(
         "WITH catalogue (sku, name, price, quantity) AS (VALUES " + rows + "), "
         "products AS (INSERT INTO tb_product (identifier, name, price) "
-        "  SELECT sku, name, price FROM catalogue RETURNING pk_product, identifier) "
-        "INSERT INTO tb_inventory (fk_product, quantity) "
-        "SELECT p.pk_product, c.quantity FROM products p JOIN catalogue c ON c.sku = p.identifier")
+        "  SELECT sku, name, price FROM catalogue) "
+        "INSERT INTO tb_inventory (sku, quantity) SELECT sku, quantity FROM catalogue")
 
 
 class LoadGenerator:

@@ -28,7 +28,9 @@ COMMANDS = ["up", "down", "status", "logs", "token", "test", "build", "deps", "f
 ENV_KEYS = ["STACK_DIR", "CHOREO_DEV", "DATABASE_URL", "NATS_URL", "NATS_MONITOR_URL",
             "NATS_MONITOR_URLS", "GRAPHQL_URL", "JWT_SECRET", "TOKEN", "ORDER_SERVICE_URL",
             "INVENTORY_WORKER_URL", "PAYMENT_WORKER_URL", "SHIPPING_WORKER_URL",
-            "EVENT_MONITOR_URL"]
+            "EVENT_MONITOR_URL", "ORDER_SERVICE_DATABASE_URL", "INVENTORY_WORKER_DATABASE_URL",
+            "PAYMENT_WORKER_DATABASE_URL", "SHIPPING_WORKER_DATABASE_URL",
+            "EVENT_MONITOR_DATABASE_URL"]
 
 
 def dev(*arguments: str, timeout: float = 300) -> subprocess.CompletedProcess:
@@ -135,6 +137,10 @@ class OnAStackOfItsOwn(unittest.TestCase):
         self.assertRegex(env["DATABASE_URL"], r"^postgresql://orders:orders@127\.0\.0\.1:\d+/orders$")
         self.assertRegex(env["NATS_URL"], r"^nats://127\.0\.0\.1:\d+$")
         self.assertEqual(env["GRAPHQL_URL"], env["ORDER_SERVICE_URL"] + "/graphql")
+        # Each service's own role, on the owner's database.
+        self.assertEqual(env["PAYMENT_WORKER_DATABASE_URL"],
+                         env["DATABASE_URL"].replace("orders:orders@",
+                                                     "payment_worker:payment_worker@"))
         self.assertEqual(env["TOKEN"].count("."), 2)
         # The test profile's retry settings, for tests to compute what to expect.
         self.assertEqual(env["MAX_DELIVER"], "5")

@@ -46,7 +46,7 @@ class FailingHandler final : public consumer::EventHandler {
     if (mode == "dead")
       return consumer::Outcome::dead_letter("cannot ever work");
     if (mode == "payload")
-      events::parse_payment_failed(event.payload);  // throws PayloadError
+      events::decode<events::PaymentFailed>(event.payload);  // throws PayloadError
     return consumer::Outcome::done();
   }
 };

@@ -19,7 +19,7 @@ class DeadLetterTest : public WorkerFixture {
     // A failed assertion must not leave the cause behind for the suites that follow.
     if (!constraint_.empty()) {
       pqxx::work tx(*db_);
-      tx.exec("ALTER TABLE tb_shipping DROP CONSTRAINT IF EXISTS " + constraint_);
+      tx.exec("ALTER TABLE shipping_worker.tb_shipping DROP CONSTRAINT IF EXISTS " + constraint_);
       tx.commit();
     }
   }
@@ -28,6 +28,12 @@ class DeadLetterTest : public WorkerFixture {
                           std::vector<std::string> extra_env = {}) {
     const auto& env = StackEnv::current();
     extra_env.push_back("DATABASE_URL=" + env.database_url());
+    // Each service's dead letters through its own role, as ./dev dlq runs it.
+    for (const char* stem : {"ORDER_SERVICE", "INVENTORY_WORKER", "PAYMENT_WORKER",
+                             "SHIPPING_WORKER", "EVENT_MONITOR"}) {
+      const auto variable = std::string(stem) + "_DATABASE_URL";
+      extra_env.push_back(variable + "=" + env.get(variable));
+    }
     extra_env.push_back("NATS_URL=" + env.nats_url());
     ChildProcess process(choreoctl_binary(), args, extra_env);
     return process.wait(30s);
@@ -38,22 +44,20 @@ class DeadLetterTest : public WorkerFixture {
   void refuse_shipments_of(const std::string& order_id) {
     constraint_ = "dlq_test_refuse_" + unique_suffix();
     pqxx::work tx(*db_);
-    const auto pk =
-        tx.exec_params1("SELECT pk_order FROM tb_order WHERE id = $1::uuid", order_id)[0]
-            .as<long long>();
-    tx.exec("ALTER TABLE tb_shipping ADD CONSTRAINT " + constraint_ + " CHECK (fk_order <> " +
-            std::to_string(pk) + ") NOT VALID");
+    tx.exec("ALTER TABLE shipping_worker.tb_shipping ADD CONSTRAINT " + constraint_ +
+            " CHECK (order_id <> " + tx.quote(order_id) + "::uuid) NOT VALID");
     tx.commit();
   }
 
   void fix_the_cause() {
     pqxx::work tx(*db_);
-    tx.exec("ALTER TABLE tb_shipping DROP CONSTRAINT " + constraint_);
+    tx.exec("ALTER TABLE shipping_worker.tb_shipping DROP CONSTRAINT " + constraint_);
     tx.commit();
     constraint_.clear();
   }
 
-  // An order paid for whose shipping is dead-lettered; returns (order id, dead letter id).
+  // An order paid for whose shipping is dead-lettered; returns (order id, dead letter id as
+  // `choreoctl dlq list` shows it: "shipping-worker/<number>", numbered per service).
   std::pair<std::string, std::string> order_with_dead_lettered_shipping() {
     harness_->stop("shipping-worker");
     const auto sku = new_product(5);
@@ -67,20 +71,21 @@ class DeadLetterTest : public WorkerFixture {
         [&] {
           dead_letter =
               query_value(*db_,
-                          "SELECT coalesce((SELECT pk_dead_letter::text FROM tb_dead_letter WHERE "
-                          "consumer = 'shipping_handlers' AND event_id = " +
+                          "SELECT coalesce((SELECT pk_dead_letter::text FROM "
+                          "shipping_worker.tb_dead_letter WHERE consumer = 'shipping_handlers' "
+                          "AND event_id = " +
                               db_->quote(charged) + "), '')");
           return !dead_letter.empty();
         },
         30s))
         << "shipping_handlers dead-letters payment.charged after MAX_DELIVER failures";
-    return {order_id, dead_letter};
+    return {order_id, dead_letter.empty() ? "" : "shipping-worker/" + dead_letter};
   }
 
   std::string charged_event_id(const std::string& order_id) {
     return query_value(*db_,
-                       "SELECT coalesce((SELECT event_id::text FROM tb_outbox WHERE subject = "
-                       "'events.payment.charged' AND payload->>'order_id' = " +
+                       "SELECT coalesce((SELECT event_id::text FROM payment_worker.tb_outbox "
+                       "WHERE subject = 'events.payment.charged' AND payload->>'order_id' = " +
                            db_->quote(order_id) + "), '')");
   }
 
@@ -90,11 +95,14 @@ class DeadLetterTest : public WorkerFixture {
     return value < 0 ? 0 : value;
   }
 
+  // The number of a "shipping-worker/<number>" dead letter id.
+  static std::string number_of(const std::string& id) { return id.substr(id.find('/') + 1); }
+
   std::string dead_letter_column(const std::string& id, const std::string& column) {
     return query_value(*db_, "SELECT " + column +
-                                 "::text FROM tb_dead_letter WHERE "
+                                 "::text FROM shipping_worker.tb_dead_letter WHERE "
                                  "pk_dead_letter = " +
-                                 id);
+                                 number_of(id));
   }
 
   std::string constraint_;
@@ -134,6 +142,8 @@ TEST_F(DeadLetterTest, ListedThenReplayedAfterTheFixToExactlyOneEffect) {
   const auto as_json = choreoctl({"dlq", "list", "--json"});
   ASSERT_EQ(as_json.exit_code, 0) << as_json.output;
   EXPECT_NE(as_json.output.find("\"event_id\": \"" + event_id + "\""), std::string::npos);
+  EXPECT_NE(as_json.output.find("\"id\": \"" + id + "\""), std::string::npos)
+      << "ids are SERVICE/NUMBER";
 
   // Fixed, then replayed: only the consumer that gave up acts on it.
   fix_the_cause();
@@ -175,7 +185,7 @@ TEST_F(DeadLetterTest, ListedThenReplayedAfterTheFixToExactlyOneEffect) {
       << replayed.output;
   const auto stored = bus_->get_message("events", std::stoull(sequence[1].str()));
   EXPECT_EQ(stored.subject, "events.payment.charged");
-  EXPECT_EQ(stored.headers.at("Nats-Msg-Id"), "replay-" + id + "-1");
+  EXPECT_EQ(stored.headers.at("Nats-Msg-Id"), "replay-shipping-worker-" + number_of(id) + "-1");
   EXPECT_EQ(stored.headers.at("Choreo-Event-Id"), event_id);
 
   // A second replay needs --force; listed only with --all.

@@ -134,7 +134,7 @@ TEST_F(GracefulShutdownTest, SigtermMidLoadLosesNothingAndRepeatsNothing) {
             0);
   EXPECT_EQ(count("SELECT count(*) FROM tb_order o WHERE " + orders +
                   " AND o.status = 'failed' AND EXISTS (SELECT 1 FROM tb_reservation_set r "
-                  "WHERE r.fk_order = o.pk_order AND r.status <> 'released')"),
+                  "WHERE r.order_id = o.id AND r.status <> 'released')"),
             0)
       << "every declined payment's reservation released";
 }

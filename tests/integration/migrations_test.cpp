@@ -24,6 +24,7 @@
 #include "child_process.hpp"
 #include "db/embedded_migrations.hpp"
 #include "db/migrator.hpp"
+#include "scratch_database.hpp"
 #include "stack_env.hpp"
 
 namespace {
@@ -31,6 +32,8 @@ namespace {
 using choreo::testing::ChildProcess;
 using choreo::testing::choreoctl_binary;
 using choreo::testing::ProcessResult;
+using choreo::testing::ScratchDatabase;
+using choreo::testing::with_database;
 
 using choreo::db::embedded_migrations;
 using choreo::db::MigrationError;
@@ -38,72 +41,7 @@ using choreo::db::MigrationReport;
 using choreo::db::MigrationSource;
 using choreo::db::Migrator;
 
-std::string random_hex(std::size_t length) {
-  static thread_local std::mt19937_64 engine{std::random_device{}()};
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::uniform_int_distribution<int> digit(0, 15);
-  std::string text;
-  for (std::size_t i = 0; i < length; ++i)
-    text.push_back(kHex[digit(engine)]);
-  return text;
-}
-
-// The same server and credentials as `url`, another database. Handles URLs
-// (postgresql://user:pw@host:port/db?opts) and keyword strings (host=... dbname=...).
-std::string with_database(const std::string& url, const std::string& database) {
-  const auto scheme = url.find("://");
-  if (scheme == std::string::npos)
-    return url + " dbname=" + database;
-  const auto path = url.find('/', scheme + 3);
-  const auto query = url.find('?', scheme + 3);
-  if (path == std::string::npos || (query != std::string::npos && query < path)) {
-    const auto insert_at = query == std::string::npos ? url.size() : query;
-    return url.substr(0, insert_at) + "/" + database + url.substr(insert_at);
-  }
-  const auto name_end = query == std::string::npos ? url.size() : query;
-  return url.substr(0, path + 1) + database + url.substr(name_end);
-}
-
 // A database that exists for the lifetime of the object, created next to the stack's.
-class ScratchDatabase {
- public:
-  ScratchDatabase()
-      : admin_url_(choreo::testing::StackEnv::current().database_url()),
-        name_("choreo_migtest_" + random_hex(12)) {
-    pqxx::connection admin(admin_url_);
-    pqxx::nontransaction tx(admin);  // CREATE DATABASE cannot run inside a transaction
-    tx.exec("CREATE DATABASE " + tx.quote_name(name_));
-  }
-
-  ~ScratchDatabase() {
-    // A plain DROP also stops an autovacuum worker busy in the new database (WITH (FORCE) would
-    // need the right to signal it, which a non-superuser lacks). Sessions of this test may take
-    // a moment to end after their connections close, hence the retries.
-    std::string last_error;
-    for (int attempt = 0; attempt < 20; ++attempt) {
-      try {
-        pqxx::connection admin(admin_url_);
-        pqxx::nontransaction tx(admin);
-        tx.exec("DROP DATABASE IF EXISTS " + tx.quote_name(name_));
-        return;
-      } catch (const std::exception& error) {
-        last_error = error.what();
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(250));
-    }
-    ADD_FAILURE() << "could not drop " << name_ << ": " << last_error;
-  }
-
-  ScratchDatabase(const ScratchDatabase&) = delete;
-  ScratchDatabase& operator=(const ScratchDatabase&) = delete;
-
-  std::string url() const { return with_database(admin_url_, name_); }
-
- private:
-  std::string admin_url_;
-  std::string name_;
-};
-
 std::vector<std::string> embedded_file_names() {
   std::vector<std::string> names;
   for (const auto& source : embedded_migrations())

@@ -146,29 +146,29 @@ class ResilienceFixture : public WorkerFixture {
         << "every order is terminal";
     EXPECT_EQ(count("SELECT count(*)" + from +
                     " AND o.status = 'shipped' AND (SELECT count(*) FROM tb_payment p WHERE "
-                    "p.fk_order = o.pk_order AND p.status = 'succeeded') <> 1"),
+                    "p.order_id = o.id AND p.status = 'succeeded') <> 1"),
               0)
         << "exactly one successful payment per shipped order";
     EXPECT_EQ(count("SELECT count(*)" + from +
                     " AND o.status = 'failed' AND EXISTS (SELECT 1 FROM tb_payment p WHERE "
-                    "p.fk_order = o.pk_order AND p.status = 'succeeded')"),
+                    "p.order_id = o.id AND p.status = 'succeeded')"),
               0)
         << "no failed order was charged";
     EXPECT_EQ(count("SELECT count(*)" + from +
-                    " AND (SELECT count(*) FROM tb_shipping s WHERE s.fk_order = o.pk_order) <> "
+                    " AND (SELECT count(*) FROM tb_shipping s WHERE s.order_id = o.id) <> "
                     "(CASE WHEN o.status = 'shipped' THEN 1 ELSE 0 END)"),
               0)
         << "one shipment per shipped order, none for failed ones";
-    EXPECT_EQ(count("SELECT count(*)" + from +
-                    " AND (SELECT count(*) FROM tb_reservation_set r WHERE r.fk_order = "
-                    "o.pk_order) <> 1"),
-              0)
+    EXPECT_EQ(
+        count("SELECT count(*)" + from +
+              " AND (SELECT count(*) FROM tb_reservation_set r WHERE r.order_id = o.id) <> 1"),
+        0)
         << "one reservation decision per order";
     const auto held = count("SELECT count(*)" + from + " AND o.status = 'shipped'") * quantity;
     EXPECT_EQ(reserved(sku), held) << "stock held exactly by the orders that did not fail";
     // Every event the services announced for these orders was published and logged once.
-    const auto events =
-        " FROM tb_outbox x JOIN tb_order o ON x.payload->>'order_id' = o.id::text WHERE " + orders;
+    const auto events = " FROM " + runtime::every_service_table("tb_outbox", "x") +
+                        " JOIN tb_order o ON x.payload->>'order_id' = o.id::text WHERE " + orders;
     EXPECT_EQ(count("SELECT count(*)" + events + " AND x.published_at IS NULL"), 0)
         << "every outbox row published";
     EXPECT_EQ(count("SELECT count(*)" + events +

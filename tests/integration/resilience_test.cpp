@@ -142,11 +142,12 @@ TEST_F(ResilienceTest, EveryServiceRidesOutThirtySecondsWithoutNats) {
     during.push_back(place_order(prefix + "during-" + std::to_string(i), sku, 1));
   for (const auto& id : during) {
     EXPECT_EQ(announced(id, "events.order.created"), 1);
-    EXPECT_EQ(query_count(*db_,
-                          "SELECT count(*) FROM tb_outbox WHERE published_at IS NULL AND "
-                          "payload->>'order_id' = " +
-                              db_->quote(id)),
-              1)
+    EXPECT_EQ(
+        query_count(*db_,
+                    "SELECT count(*) FROM order_service.tb_outbox WHERE published_at IS NULL AND "
+                    "payload->>'order_id' = " +
+                        db_->quote(id)),
+        1)
         << "kept unsent while NATS is down";
   }
 

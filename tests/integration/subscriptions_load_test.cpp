@@ -246,7 +246,7 @@ TEST_F(SubscriptionsLoadTest, AThousandSubscribersGetEveryUpdateOfAHundredOrderB
   for (const auto& order : orders) {
     charges.push_back({"events.payment.charged",
                        json{{"order_id", order},
-                            {"payment_id", "pay-" + unique_suffix()},
+                            {"payment_id", events::new_event_id()},
                             {"amount", "12.50"},
                             {"shipping_address", nullptr}}
                            .dump(),

@@ -112,7 +112,7 @@ class SubscriptionsTest : public ::testing::Test {
   }
   void charge(const std::string& order_id) {
     publish("events.payment.charged", {{"order_id", order_id},
-                                       {"payment_id", "pay-" + unique_suffix()},
+                                       {"payment_id", events::new_event_id()},
                                        {"amount", "19.99"},
                                        {"shipping_address", nullptr}});
   }

@@ -47,10 +47,10 @@ TEST_F(WorkerCrashTest, EachWorkerCrashingAfterCommitBeforeAckLosesAndRepeatsNot
     EXPECT_EQ(announced(order_id, subject), 1) << subject;
     EXPECT_TRUE(eventually([&] { return logged(order_id, subject).size() == 1; })) << subject;
   }
-  EXPECT_EQ(query_count(*db_,
-                        "SELECT count(*) FROM tb_outbox WHERE published_at IS NULL AND "
-                        "payload->>'order_id' = " +
-                            db_->quote(order_id)),
+  EXPECT_EQ(query_count(*db_, "SELECT count(*) FROM " + runtime::every_service_table("tb_outbox") +
+                                  " WHERE published_at IS NULL AND "
+                                  "payload->>'order_id' = " +
+                                  db_->quote(order_id)),
             0)
       << "every announced event was published";
 }

@@ -42,14 +42,15 @@ class WorkerFixture : public ::testing::Test {
   }
 
   // A product of its own with `quantity` units, so a test's stock counts are its own; its SKU.
+  // The order service's catalogue and the inventory worker's stock both know it by the SKU.
   std::string new_product(int quantity) {
     const auto sku = "wt-sku-" + unique_suffix();
     pqxx::work tx(*db_);
     tx.exec_params(
-        "WITH p AS (INSERT INTO tb_product (identifier, name, price) VALUES ($1, $1, 1.00) "
-        "RETURNING pk_product) INSERT INTO tb_inventory (fk_product, quantity) "
-        "SELECT pk_product, $2 FROM p",
-        sku, quantity);
+        "INSERT INTO order_service.tb_product (identifier, name, price) VALUES ($1, $1, 1.00)",
+        sku);
+    tx.exec_params("INSERT INTO inventory_worker.tb_inventory (sku, quantity) VALUES ($1, $2)", sku,
+                   quantity);
     tx.commit();
     return sku;
   }
@@ -83,25 +84,24 @@ class WorkerFixture : public ::testing::Test {
   }
 
   long long reserved(const std::string& sku) {
-    return query_count(*db_,
-                       "SELECT i.reserved FROM tb_inventory i JOIN tb_product p ON "
-                       "p.pk_product = i.fk_product WHERE p.identifier = " +
-                           db_->quote(sku));
+    return query_count(
+        *db_, "SELECT reserved FROM inventory_worker.tb_inventory WHERE sku = " + db_->quote(sku));
   }
 
-  // Rows of one of the order's tables (tb_reservation, tb_payment, tb_shipping, ...).
+  // Rows of one of the workers' tables about the order (tb_reservation, tb_payment,
+  // tb_shipping, ...), which know it by its UUID.
   long long rows_of(const std::string& table, const std::string& order_id,
                     const std::string& condition = "true") {
-    return query_count(*db_, "SELECT count(*) FROM " + table +
-                                 " t JOIN tb_order o ON o.pk_order = t.fk_order WHERE o.id = " +
+    return query_count(*db_, "SELECT count(*) FROM " + table + " t WHERE t.order_id = " +
                                  db_->quote(order_id) + "::uuid AND " + condition);
   }
 
-  // Events written to the outbox for this order on this subject: what the workers announced,
-  // whether or not it has been published yet.
+  // Events written to any service's outbox for this order on this subject: what the services
+  // announced, whether or not it has been published yet.
   long long announced(const std::string& order_id, const std::string& subject) {
-    return query_count(*db_, "SELECT count(*) FROM tb_outbox WHERE payload->>'order_id' = " +
-                                 db_->quote(order_id) + " AND subject = " + db_->quote(subject));
+    return query_count(*db_, "SELECT count(*) FROM " + runtime::every_service_table("tb_outbox") +
+                                 " WHERE payload->>'order_id' = " + db_->quote(order_id) +
+                                 " AND subject = " + db_->quote(subject));
   }
 
   std::vector<json> logged(const std::string& order_id, const std::string& subject) {

@@ -1,5 +1,6 @@
 #include "stack_clients.hpp"
 
+#include "runtime/service_names.hpp"
 #include "stack_env.hpp"
 
 namespace choreo::testing {

@@ -8,6 +8,7 @@
 
 #include "bus/jetstream.hpp"
 #include "db/connection_pool.hpp"
+#include "runtime/service_names.hpp"
 
 namespace choreo::testing {
 

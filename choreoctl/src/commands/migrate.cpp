@@ -1,13 +1,68 @@
+#include <chrono>
 #include <pqxx/connection>
+#include <pqxx/except>
+#include <pqxx/nontransaction>
+#include <string_view>
+#include <thread>
 
 #include "cli/options.hpp"
 #include "commands/commands.hpp"
 #include "config/env.hpp"
+#include "db/database_url.hpp"
 #include "db/embedded_migrations.hpp"
 #include "db/migrator.hpp"
+#include "runtime/service_names.hpp"
+#include "runtime/service_settings.hpp"
 
 namespace choreo::ctl {
 namespace {
+
+// Roles belong to the cluster: two migrate runs at once (or on two databases of one server) may
+// set the same role's password together, and PostgreSQL refuses the second writer of the role's
+// row with "tuple concurrently updated" instead of waiting. The same password again is harmless,
+// so the loser tries again.
+void alter_role_password(pqxx::connection& connection, const std::string& role,
+                         const std::string& password) {
+  constexpr int kAttempts = 20;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      pqxx::nontransaction tx(connection);
+      tx.exec("ALTER ROLE " + tx.quote_name(role) + " PASSWORD " + tx.quote(password));
+      return;
+    } catch (const pqxx::sql_error& error) {
+      if (attempt == kAttempts ||
+          std::string_view(error.what()).find("tuple concurrently updated") ==
+              std::string_view::npos)
+        throw;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10 * attempt));
+  }
+}
+
+// Each service connects as its own role (made by the migrations, without a password): the
+// password its <SERVICE>_DATABASE_URL names becomes the role's, so the URLs the services are given
+// are the one place credentials are written down.
+void set_service_passwords(const CommandContext& context, pqxx::connection& connection) {
+  for (const auto name : runtime::kServiceNames) {
+    const auto role = runtime::service_schema(std::string(name));
+    std::string variable = role;
+    for (auto& c : variable)
+      c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+    variable += "_DATABASE_URL";
+    const auto url = context.env.optional(variable);
+    if (!url)
+      continue;
+    const auto credentials = db::url_credentials(*url);
+    if (!credentials || credentials->password.empty())
+      continue;
+    if (credentials->user != role) {
+      throw UsageError(variable + " names the user \"" + credentials->user + "\"; the " +
+                       std::string(name) + " connects as the role " + role);
+    }
+    alter_role_password(connection, role, credentials->password);
+    context.out << "role " << role << ": password set from " << variable << "\n";
+  }
+}
 
 int run_migrate(const CommandContext& context) {
   parse_args(context.args, {});
@@ -25,6 +80,7 @@ int run_migrate(const CommandContext& context) {
     context.out << "applied " << report.applied.size() << " migration(s); " << report.skipped.size()
                 << " were already applied\n";
   }
+  set_service_passwords(context, connection);
   return kExitOk;
 }
 
@@ -33,8 +89,10 @@ int run_migrate(const CommandContext& context) {
 Command migrate_command() {
   return Command{
       "migrate", "migrate", "apply the schema migrations this build carries (sql/*.sql)",
-      "Reads DATABASE_URL. Applies each missing migration once, in its own transaction; runs\n"
-      "started at the same time wait for each other. Exit 0 when the database is up to date.",
+      "Reads DATABASE_URL (the database owner's). Applies each missing migration once, in its\n"
+      "own transaction; runs started at the same time wait for each other. Then gives each\n"
+      "service's role the password its <SERVICE>_DATABASE_URL names, where one is set (e.g.\n"
+      "PAYMENT_WORKER_DATABASE_URL). Exit 0 when the database is up to date.",
       run_migrate};
 }
 

@@ -6,9 +6,10 @@
 
 namespace choreo::ctl::dlq {
 
-// One row of tb_dead_letter as the operator sees it.
+// One row of a service's tb_dead_letter as the operator sees it.
 struct DeadLetterRecord {
-  long long id = 0;  // pk_dead_letter: the short number operators type
+  std::string service;  // whose table holds it: order-service, inventory-worker, ...
+  long long id = 0;     // pk_dead_letter, numbered per service
   std::string consumer;
   std::string subject;
   long long stream_sequence = 0;
@@ -23,6 +24,9 @@ struct DeadLetterRecord {
   // Recorded longer ago than the consumers keep their inbox rows (INBOX_RETENTION): consumers
   // that processed the original may no longer recognise a replay of it.
   bool older_than_inbox_retention = false;
+
+  // "payment-worker/12": what operators type to name it (ids are numbered per service).
+  std::string label() const { return service + "/" + std::to_string(id); }
 };
 
 }  // namespace choreo::ctl::dlq

@@ -35,7 +35,7 @@ void print_table(const std::vector<DeadLetterRecord>& letters, std::ostream& out
   lines.push_back(
       {"ID", "CONSUMER", "SUBJECT", "EVENT ID", "REASON", "ATTEMPTS", "CREATED AT", "REPLAYED AT"});
   for (const auto& letter : letters) {
-    lines.push_back({std::to_string(letter.id), cell(letter.consumer), cell(letter.subject),
+    lines.push_back({letter.label(), cell(letter.consumer), cell(letter.subject),
                      cell(letter.event_id.value_or("-")), cell(letter.reason, kReasonWidth),
                      std::to_string(letter.attempts), letter.created_at,
                      letter.replayed_at.value_or("-")});
@@ -62,7 +62,9 @@ void print_json(const std::vector<DeadLetterRecord>& letters, std::ostream& out)
   };
   nlohmann::json array = nlohmann::json::array();
   for (const auto& letter : letters) {
-    array.push_back({{"id", letter.id},
+    array.push_back({{"id", letter.label()},
+                     {"service", letter.service},
+                     {"number", letter.id},
                      {"consumer", letter.consumer},
                      {"subject", letter.subject},
                      {"stream_seq", letter.stream_sequence},

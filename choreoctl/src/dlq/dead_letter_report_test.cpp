@@ -10,6 +10,7 @@ namespace {
 
 DeadLetterRecord letter(long long id, std::string reason) {
   DeadLetterRecord record;
+  record.service = "payment-worker";
   record.id = id;
   record.consumer = "payment_processors";
   record.subject = "events.inventory.reserved";
@@ -34,6 +35,7 @@ TEST(DeadLetterTable, OneAlignedLinePerLetter) {
   ASSERT_TRUE(std::getline(lines, second_row));
   EXPECT_FALSE(std::getline(lines, extra)) << "a multi-line reason stays on its row";
   EXPECT_EQ(header.find("ID"), 0U);
+  EXPECT_EQ(first_row.find("payment-worker/9"), 0U) << "ids are numbered per service";
   EXPECT_EQ(header.find("CONSUMER"), first_row.find("payment_processors"));
   EXPECT_EQ(header.find("REPLAYED AT"), second_row.find("2026-11-24T07:00:00Z"));
   EXPECT_NE(second_row.find("line one line two"), std::string::npos);
@@ -56,7 +58,9 @@ TEST(DeadLetterJson, EveryFieldEvenForBinaryPayloads) {
   const auto parsed = nlohmann::json::parse(out.str());
   ASSERT_TRUE(parsed.is_array());
   ASSERT_EQ(parsed.size(), 1U);
-  EXPECT_EQ(parsed[0]["id"], 3);
+  EXPECT_EQ(parsed[0]["id"], "payment-worker/3");
+  EXPECT_EQ(parsed[0]["service"], "payment-worker");
+  EXPECT_EQ(parsed[0]["number"], 3);
   EXPECT_TRUE(parsed[0]["event_id"].is_null());
   EXPECT_TRUE(parsed[0]["replayed_at"].is_null());
   EXPECT_EQ(parsed[0]["attempts"], 5);

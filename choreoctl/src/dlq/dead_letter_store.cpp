@@ -36,8 +36,9 @@ std::optional<std::string> optional_text(const pqxx::field& field) {
   return field.as<std::string>();
 }
 
-DeadLetterRecord read_record(const pqxx::row& row) {
+DeadLetterRecord read_record(const pqxx::row& row, const DeadLetterTable& table) {
   DeadLetterRecord record;
+  record.service = table.service;
   record.id = row[0].as<long long>();
   record.consumer = row[1].as<std::string>();
   record.subject = row[2].as<std::string>();
@@ -59,52 +60,67 @@ DeadLetterRecord read_record(const pqxx::row& row) {
   return record;
 }
 
+std::string qualified(pqxx::transaction_base& tx, const DeadLetterTable& table) {
+  return tx.quote_name(table.schema) + ".tb_dead_letter";
+}
+
 }  // namespace
 
 std::vector<DeadLetterRecord> list_dead_letters(pqxx::transaction_base& tx,
+                                                const DeadLetterTable& table,
                                                 const ListFilter& filter) {
   const auto rows = tx.exec_params(
-      std::string("SELECT ") + kColumns +
-          " FROM tb_dead_letter WHERE ($1 OR replayed_at IS NULL) AND "
+      std::string("SELECT ") + kColumns + " FROM " + qualified(tx, table) +
+          " WHERE ($1 OR replayed_at IS NULL) AND "
           "($2::text IS NULL OR consumer = $2) ORDER BY pk_dead_letter DESC LIMIT $3",
       filter.include_replayed, filter.consumer, filter.limit);
   std::vector<DeadLetterRecord> records;
   records.reserve(rows.size());
   for (const auto& row : rows)
-    records.push_back(read_record(row));
+    records.push_back(read_record(row, table));
   return records;
 }
 
-std::optional<DeadLetterRecord> lock_dead_letter(pqxx::transaction_base& tx, long long id,
+std::optional<DeadLetterRecord> lock_dead_letter(pqxx::transaction_base& tx,
+                                                 const DeadLetterTable& table, long long id,
                                                  std::chrono::milliseconds inbox_retention) {
   const auto rows = tx.exec_params(
       std::string("SELECT ") + kColumns +
-          ", created_at < now() - make_interval(secs => $2::double precision / 1000) "
-          "FROM tb_dead_letter WHERE pk_dead_letter = $1 FOR UPDATE",
+          ", created_at < now() - make_interval(secs => $2::double precision / 1000) FROM " +
+          qualified(tx, table) + " WHERE pk_dead_letter = $1 FOR UPDATE",
       id, static_cast<long long>(inbox_retention.count()));
   if (rows.empty())
     return std::nullopt;
-  auto record = read_record(rows[0]);
+  auto record = read_record(rows[0], table);
   record.older_than_inbox_retention = rows[0][12].as<bool>();
   return record;
 }
 
-std::vector<long long> mark_replayed(pqxx::transaction_base& tx, const DeadLetterRecord& letter,
-                                     const std::string& replayed_event_id) {
-  tx.exec_params(
-      "UPDATE tb_dead_letter SET replayed_at = now(), replays = replays + 1 "
-      "WHERE pk_dead_letter = $1",
-      letter.id);
-  const auto others = tx.exec_params(
-      "UPDATE tb_dead_letter SET replayed_at = now() WHERE pk_dead_letter <> $1 AND "
-      "replayed_at IS NULL AND subject = $2 AND "
-      // A row without an event id is known by events::stream_sequence_event_id().
-      "coalesce(event_id, 'stream-seq-' || stream_seq) = $3 RETURNING pk_dead_letter",
-      letter.id, letter.subject, replayed_event_id);
-  std::vector<long long> ids;
-  for (const auto& row : others)
-    ids.push_back(row[0].as<long long>());
-  return ids;
+void mark_replayed(pqxx::transaction_base& tx, const DeadLetterTable& table,
+                   const DeadLetterRecord& letter) {
+  tx.exec_params("UPDATE " + qualified(tx, table) +
+                     " SET replayed_at = now(), replays = replays + 1 WHERE pk_dead_letter = $1",
+                 letter.id);
+}
+
+std::vector<DeadLetterRecord> mark_same_event_replayed(pqxx::transaction_base& tx,
+                                                       const DeadLetterTable& table,
+                                                       const DeadLetterRecord& letter,
+                                                       const std::string& replayed_event_id) {
+  // The letter itself is skipped when this is its own table.
+  const long long own_id = table.service == letter.service ? letter.id : 0;
+  const auto rows = tx.exec_params(
+      "UPDATE " + qualified(tx, table) +
+          " SET replayed_at = now() WHERE pk_dead_letter <> $1 AND "
+          "replayed_at IS NULL AND subject = $2 AND "
+          // A row without an event id is known by events::stream_sequence_event_id().
+          "coalesce(event_id, 'stream-seq-' || stream_seq) = $3 RETURNING " +
+          kColumns,
+      own_id, letter.subject, replayed_event_id);
+  std::vector<DeadLetterRecord> records;
+  for (const auto& row : rows)
+    records.push_back(read_record(row, table));
+  return records;
 }
 
 }  // namespace choreo::ctl::dlq

@@ -21,20 +21,34 @@ struct ListFilter {
   int limit = 100;  // newest first; at most kMaxListLimit
 };
 
+// Each function works on one service's table, `source.schema`.tb_dead_letter; the records it
+// returns carry `source.service`.
+struct DeadLetterTable {
+  std::string service;  // order-service, ...
+  std::string schema;   // order_service, ...
+};
+
 // The dead letters matching `filter`, newest first.
 std::vector<DeadLetterRecord> list_dead_letters(pqxx::transaction_base& tx,
+                                                const DeadLetterTable& table,
                                                 const ListFilter& filter);
 
 // The dead letter `id`, locked (FOR UPDATE) until the transaction ends, so two replays of one row
 // run one after the other and the second sees the first's replayed_at. `inbox_retention` fills
 // older_than_inbox_retention. nullopt when there is no such row.
-std::optional<DeadLetterRecord> lock_dead_letter(pqxx::transaction_base& tx, long long id,
+std::optional<DeadLetterRecord> lock_dead_letter(pqxx::transaction_base& tx,
+                                                 const DeadLetterTable& table, long long id,
                                                  std::chrono::milliseconds inbox_retention);
 
-// Marks `letter` replayed (replayed_at, replays + 1), and with it every other unreplayed dead
-// letter of the same event: the replay reaches their consumers too, since none of them recorded
-// the event in its inbox. Returns the ids of those others.
-std::vector<long long> mark_replayed(pqxx::transaction_base& tx, const DeadLetterRecord& letter,
-                                     const std::string& replayed_event_id);
+// Marks `letter` (of this table) replayed: replayed_at, replays + 1.
+void mark_replayed(pqxx::transaction_base& tx, const DeadLetterTable& table,
+                   const DeadLetterRecord& letter);
+
+// Marks every other unreplayed dead letter of the same event in this table replayed: the replay
+// reaches their consumers too, since none of them recorded the event in its inbox. Returns them.
+std::vector<DeadLetterRecord> mark_same_event_replayed(pqxx::transaction_base& tx,
+                                                       const DeadLetterTable& table,
+                                                       const DeadLetterRecord& letter,
+                                                       const std::string& replayed_event_id);
 
 }  // namespace choreo::ctl::dlq

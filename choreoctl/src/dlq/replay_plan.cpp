@@ -26,11 +26,11 @@ std::optional<std::string> replay_refusal(const DeadLetterRecord& letter, bool f
   if (force)
     return std::nullopt;
   if (letter.replayed_at) {
-    return "dead letter " + std::to_string(letter.id) + " was already replayed at " +
-           *letter.replayed_at + "; replay it again with --force";
+    return "dead letter " + letter.label() + " was already replayed at " + *letter.replayed_at +
+           "; replay it again with --force";
   }
   if (letter.older_than_inbox_retention) {
-    return "dead letter " + std::to_string(letter.id) +
+    return "dead letter " + letter.label() +
            " is older than the consumers' inbox retention (INBOX_RETENTION): consumers that "
            "processed the original event may not recognise the replay and apply it twice; "
            "check them first, then replay with --force";
@@ -48,7 +48,9 @@ ReplayMessage replay_message(const DeadLetterRecord& letter) {
       letter.event_id && !letter.event_id->empty()
           ? *letter.event_id
           : events::stream_sequence_event_id(static_cast<std::uint64_t>(letter.stream_sequence));
-  message.msg_id = "replay-" + std::to_string(letter.id) + "-" + std::to_string(letter.replays + 1);
+  // Dead letters are numbered per service: the service makes the id unique across them.
+  message.msg_id = "replay-" + letter.service + "-" + std::to_string(letter.id) + "-" +
+                   std::to_string(letter.replays + 1);
   // Application headers travel as they were. The server's (Nats-*: the old message id, expected
   // sequences...) and our replay headers are set afresh.
   for (const auto& [name, value] : letter.headers) {
@@ -60,7 +62,7 @@ ReplayMessage replay_message(const DeadLetterRecord& letter) {
     message.headers.emplace(name, value);
   }
   message.headers[events::kEventIdHeader] = message.event_id;
-  message.headers[kReplayOfHeader] = std::to_string(letter.id);
+  message.headers[kReplayOfHeader] = letter.label();
   message.headers[events::kMsgIdHeader] = message.msg_id;
   return message;
 }

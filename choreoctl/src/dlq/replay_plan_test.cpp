@@ -7,6 +7,7 @@ namespace {
 
 DeadLetterRecord letter() {
   DeadLetterRecord record;
+  record.service = "payment-worker";
   record.id = 12;
   record.consumer = "payment_processors";
   record.subject = "events.inventory.reserved";
@@ -24,10 +25,10 @@ TEST(ReplayMessage, KeepsTheEventIdUnderANewMessageId) {
   EXPECT_EQ(message.subject, "events.inventory.reserved");
   EXPECT_EQ(message.payload, R"({"order_id":"x"})");
   EXPECT_EQ(message.event_id, "0b6f4a1e-7d1c-4c55-9a43-2b7a4c3f1e20");
-  EXPECT_EQ(message.msg_id, "replay-12-1");
-  EXPECT_EQ(message.headers.at("Nats-Msg-Id"), "replay-12-1");
+  EXPECT_EQ(message.msg_id, "replay-payment-worker-12-1");
+  EXPECT_EQ(message.headers.at("Nats-Msg-Id"), "replay-payment-worker-12-1");
   EXPECT_EQ(message.headers.at("Choreo-Event-Id"), "0b6f4a1e-7d1c-4c55-9a43-2b7a4c3f1e20");
-  EXPECT_EQ(message.headers.at("Choreo-Replay-Of"), "12");
+  EXPECT_EQ(message.headers.at("Choreo-Replay-Of"), "payment-worker/12");
   EXPECT_EQ(message.headers.at("traceparent"), "00-abc-def-01");
   EXPECT_EQ(message.headers.count("Nats-Expected-Stream"), 0U);
 }
@@ -35,7 +36,7 @@ TEST(ReplayMessage, KeepsTheEventIdUnderANewMessageId) {
 TEST(ReplayMessage, EachCommittedReplayGetsItsOwnMessageId) {
   auto record = letter();
   record.replays = 2;
-  EXPECT_EQ(replay_message(record).msg_id, "replay-12-3");
+  EXPECT_EQ(replay_message(record).msg_id, "replay-payment-worker-12-3");
 }
 
 TEST(ReplayMessage, AReplayOfAReplayKeepsTheOriginalEventId) {
@@ -43,13 +44,13 @@ TEST(ReplayMessage, AReplayOfAReplayKeepsTheOriginalEventId) {
   // and whose headers carry the first replay's.
   auto record = letter();
   record.id = 13;
-  record.headers = {{"Nats-Msg-Id", "replay-12-1"},
+  record.headers = {{"Nats-Msg-Id", "replay-payment-worker-12-1"},
                     {"Choreo-Event-Id", "0b6f4a1e-7d1c-4c55-9a43-2b7a4c3f1e20"},
-                    {"Choreo-Replay-Of", "12"}};
+                    {"Choreo-Replay-Of", "payment-worker/12"}};
   const auto message = replay_message(record);
   EXPECT_EQ(message.headers.at("Choreo-Event-Id"), "0b6f4a1e-7d1c-4c55-9a43-2b7a4c3f1e20");
-  EXPECT_EQ(message.headers.at("Choreo-Replay-Of"), "13");
-  EXPECT_EQ(message.msg_id, "replay-13-1");
+  EXPECT_EQ(message.headers.at("Choreo-Replay-Of"), "payment-worker/13");
+  EXPECT_EQ(message.msg_id, "replay-payment-worker-13-1");
   EXPECT_EQ(message.headers.size(), 3U);
 }
 

@@ -54,8 +54,13 @@ std::unique_ptr<pqxx::connection> ConnectionPool::connect() const {
 }
 
 std::unique_ptr<pqxx::connection> ConnectionPool::open_dedicated() const {
-  return std::make_unique<pqxx::connection>(
-      with_defaults(settings_.url, settings_.application_name));
+  auto connection =
+      std::make_unique<pqxx::connection>(with_defaults(settings_.url, settings_.application_name));
+  if (!settings_.search_path.empty()) {
+    pqxx::nontransaction tx(*connection);
+    tx.exec("SET search_path TO " + tx.quote_name(settings_.search_path));
+  }
+  return connection;
 }
 
 ConnectionPool::Lease ConnectionPool::acquire() {

@@ -22,6 +22,9 @@ struct PoolSettings {
   std::size_t size = 4;
   std::chrono::milliseconds acquire_timeout{5000};
   std::string application_name;  // shows in pg_stat_activity
+  // The schema the service's unqualified names resolve in (its own: docs/database.md), set on
+  // every connection the pool opens; empty leaves the role's or database's default.
+  std::string search_path;
 };
 
 // A PostgreSQL connection pool: exclusive leases (a pqxx connection is never shared between

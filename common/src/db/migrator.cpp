@@ -57,16 +57,22 @@ std::string first_line(std::string_view text) {
   return line;
 }
 
-std::vector<AppliedMigration> read_applied(pqxx::connection& connection) {
+// Always public.schema_migrations, whatever the session's search_path: the services' schemas come
+// first in it since 012, and the bookkeeping must not move with them.
+std::vector<AppliedMigration> read_applied(pqxx::connection& connection, bool create) {
   pqxx::work tx(connection, "read schema_migrations");
-  tx.exec(
-      "CREATE TABLE IF NOT EXISTS schema_migrations ("
-      " version INT PRIMARY KEY,"
-      " name TEXT NOT NULL,"
-      " checksum TEXT NOT NULL,"
-      " applied_at TIMESTAMPTZ NOT NULL DEFAULT now())");
+  if (create) {
+    tx.exec(
+        "CREATE TABLE IF NOT EXISTS public.schema_migrations ("
+        " version INT PRIMARY KEY,"
+        " name TEXT NOT NULL,"
+        " checksum TEXT NOT NULL,"
+        " applied_at TIMESTAMPTZ NOT NULL DEFAULT now())");
+  } else if (tx.exec1("SELECT to_regclass('public.schema_migrations') IS NULL")[0].as<bool>()) {
+    return {};
+  }
   std::vector<AppliedMigration> applied;
-  for (const auto& row : tx.exec("SELECT version, name, checksum FROM schema_migrations")) {
+  for (const auto& row : tx.exec("SELECT version, name, checksum FROM public.schema_migrations")) {
     applied.push_back(
         AppliedMigration{row[0].as<int>(), row[1].as<std::string>(), row[2].as<std::string>()});
   }
@@ -86,8 +92,9 @@ void apply(pqxx::connection& connection, const Migration& migration) {
     throw MigrationError("migration " + migration.file_name +
                          " failed: " + first_line(error.what()));
   }
-  tx.exec_params("INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
-                 migration.version, migration.file_name, migration.checksum);
+  tx.exec_params(
+      "INSERT INTO public.schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
+      migration.version, migration.file_name, migration.checksum);
   tx.commit();
   const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
@@ -209,8 +216,15 @@ Migrator::Migrator(std::span<const MigrationSource> sources)
 
 MigrationReport Migrator::run(pqxx::connection& connection) const {
   SessionAdvisoryLock lock(connection, kMigrationLockKey);
+  // Migrations resolve names as the database does for anyone (not in one service's schema): a
+  // new database creates its tables in public, which 012 then moves into the services' schemas.
+  // Files after 012 name their schemas.
+  {
+    pqxx::nontransaction tx(connection);
+    tx.exec("SET search_path TO DEFAULT");
+  }
 
-  const auto applied = read_applied(connection);
+  const auto applied = read_applied(connection, true);
   for (const auto& row : applied) {
     const bool known = std::any_of(migrations_.begin(), migrations_.end(),
                                    [&](const Migration& m) { return m.version == row.version; });
@@ -237,6 +251,33 @@ MigrationReport Migrator::run(pqxx::connection& connection) const {
     spdlog::info("migrations: database is up to date ({} applied)", report.skipped.size());
   }
   return report;
+}
+
+void Migrator::verify(pqxx::connection& connection) const {
+  const auto pending = pending_migrations(migrations_, read_applied(connection, false));
+  if (!pending.empty()) {
+    throw SchemaNotReady("the database lacks " + std::to_string(pending.size()) +
+                         " migration(s) this build needs, from " + pending.front().file_name +
+                         "; they are applied by the database owner: choreoctl migrate with its "
+                         "DATABASE_URL");
+  }
+}
+
+bool may_migrate(pqxx::connection& connection) {
+  pqxx::nontransaction tx(connection);
+  return tx
+      .exec1(
+          "SELECT r.rolsuper OR pg_has_role(current_user, d.datdba, 'USAGE') "
+          "FROM pg_database d, pg_roles r "
+          "WHERE d.datname = current_database() AND r.rolname = current_user")[0]
+      .as<bool>();
+}
+
+MigrationReport ensure_schema(pqxx::connection& connection, const Migrator& migrator) {
+  if (may_migrate(connection))
+    return migrator.run(connection);
+  migrator.verify(connection);
+  return {};
 }
 
 }  // namespace choreo::db

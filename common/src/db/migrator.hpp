@@ -20,6 +20,13 @@ class MigrationError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The database lacks migrations this build needs and this connection may not apply them (a
+// service connected as its own role): transient, since the owner's `choreoctl migrate` fixes it.
+class SchemaNotReady : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 // Session advisory-lock key held while migrating, so concurrent starts of any binaries against
 // one database apply each file exactly once (advisory locks are per database, so migrations of
 // different databases in one cluster do not wait for each other). Other advisory locks of the
@@ -74,11 +81,22 @@ class Migrator {
   // lock, also on error. Throws MigrationError or a pqxx error; a failed file leaves nothing
   // behind, and the files before it stay applied.
   MigrationReport run(pqxx::connection& connection) const;
+  // Only checks: throws SchemaNotReady when a migration of this build is not applied yet (and
+  // MigrationError when an applied file differs). Needs no more than SELECT.
+  void verify(pqxx::connection& connection) const;
 
   const std::vector<Migration>& migrations() const { return migrations_; }
 
  private:
   std::vector<Migration> migrations_;
 };
+
+// Whether this connection's role may apply migrations: a superuser, or the database's owner (or
+// a member of it).
+bool may_migrate(pqxx::connection& connection);
+
+// What a service does at start: migrate when it may (connected as the owner), else wait for the
+// owner to have done it (verify, which throws SchemaNotReady until then).
+MigrationReport ensure_schema(pqxx::connection& connection, const Migrator& migrator);
 
 }  // namespace choreo::db

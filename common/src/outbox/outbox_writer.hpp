@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "db/connection_pool.hpp"
+#include "events/payloads.hpp"
 
 namespace pqxx {
 class transaction_base;
@@ -23,5 +24,11 @@ std::vector<db::PreparedStatement> writer_statements();
 // Appends one event for `source`'s relay and returns its event id (the future Nats-Msg-Id).
 std::string append(pqxx::transaction_base& tx, std::string_view source, std::string_view subject,
                    const nlohmann::json& payload);
+
+// The same for one of the defined payloads (events/payloads.hpp): its own subject, encoded.
+template <typename Payload>
+std::string append(pqxx::transaction_base& tx, std::string_view source, const Payload& payload) {
+  return append(tx, source, Payload::subject, events::encode(payload));
+}
 
 }  // namespace choreo::outbox

@@ -89,7 +89,7 @@ bool Service::bootstrap() {
     try {
       if (settings_.migrate_on_start) {
         auto connection = pool_->open_dedicated();
-        const auto report = db::Migrator(db::embedded_migrations()).run(*connection);
+        const auto report = db::ensure_schema(*connection, db::Migrator(db::embedded_migrations()));
         if (!report.applied.empty()) {
           spdlog::info("applied {} migration(s)", report.applied.size());
         }
@@ -103,8 +103,9 @@ bool Service::bootstrap() {
       return true;
     } catch (const std::exception& error) {
       const auto* nats_error = dynamic_cast<const bus::NatsError*>(&error);
-      const bool retryable =
-          db::is_transient(error) || (nats_error != nullptr && nats_error->transient());
+      const bool retryable = db::is_transient(error) ||
+                             dynamic_cast<const db::SchemaNotReady*>(&error) != nullptr ||
+                             (nats_error != nullptr && nats_error->transient());
       if (!retryable) {
         // A bug or a misconfiguration: waiting will not fix it, and a clear exit beats a service
         // that stays unready for ever.

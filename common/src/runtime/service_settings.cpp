@@ -17,6 +17,8 @@ ServiceSettings load_service_settings(const config::EnvReader& env, const std::s
   }
   settings.database.size = static_cast<std::size_t>(env.integer_or("DB_POOL_SIZE", 4, 1, 100));
   settings.database.application_name = name;
+  // order-service -> order_service: each service's tables live in its own schema.
+  settings.database.search_path = service_schema(name);
   settings.nats = bus::load_nats_settings(env, name);
   settings.listen =
       config::parse_listen_address("LISTEN_ADDR", env.string_or("LISTEN_ADDR", default_listen));

@@ -8,6 +8,7 @@
 #include "http/http_server.hpp"
 #include "logging/logging.hpp"
 #include "runtime/fault_points.hpp"
+#include "runtime/service_names.hpp"
 
 namespace choreo::runtime {
 

@@ -84,6 +84,9 @@ GraphQLEndpoint::~GraphQLEndpoint() = default;
 
 std::vector<db::PreparedStatement> GraphQLEndpoint::prepared_statements() {
   auto statements = OrderStore::prepared_statements();
+  // The read models share this service's database (docs/database.md, "Read models").
+  for (auto& statement : OrderStore::read_model_statements())
+    statements.push_back(std::move(statement));
   // The subscription hub's transactions begin with it (the endpoint's own use ApiSession):
   // one round trip for the role and the user, both local to the transaction (set_config(...,
   // true) is SET LOCAL), so a pooled connection never carries them into the next request.

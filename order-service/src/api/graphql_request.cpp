@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/json_input.hpp"
+#include "http/percent_decoding.hpp"
 
 namespace choreo::order_service {
 namespace {
@@ -11,16 +12,6 @@ namespace {
 // "application/json; charset=utf-8" -> "application/json"
 std::string media_type_of(std::string_view field) {
   return http::to_lower_ascii(http::trim_field_whitespace(field.substr(0, field.find(';'))));
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
 }
 
 std::map<std::string, std::string> parse_url_query(std::string_view query) {
@@ -114,25 +105,10 @@ GraphQLRequest decode_get(const http::HttpRequest& request) {
 }  // namespace
 
 std::string percent_decode(std::string_view text) {
-  std::string decoded;
-  decoded.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '+') {
-      decoded += ' ';
-    } else if (c == '%') {
-      const int high = i + 2 < text.size() ? hex_value(text[i + 1]) : -1;
-      const int low = i + 2 < text.size() ? hex_value(text[i + 2]) : -1;
-      if (high < 0 || low < 0) {
-        throw MalformedRequest(400, "The URL has a malformed percent-escape.");
-      }
-      decoded += static_cast<char>(high * 16 + low);
-      i += 2;
-    } else {
-      decoded += c;
-    }
-  }
-  return decoded;
+  auto decoded = http::percent_decoded(text, http::PlusSign::kSpace);
+  if (!decoded)
+    throw MalformedRequest(400, "The URL has a malformed percent-escape.");
+  return std::move(*decoded);
 }
 
 GraphQLRequest decode_graphql_request(const http::HttpRequest& request) {

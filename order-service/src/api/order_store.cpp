@@ -24,16 +24,17 @@ const std::string kOrderById =
     std::string("SELECT ") + kOrderColumns + " FROM tb_order WHERE id = $1::uuid";
 // An order with its items, payment and shipment in one round trip: a row per item (one row with
 // null item columns when there is none), each repeating the order and its payment and shipment
-// (at most one of each per order: tb_payment.fk_order and tb_shipping.fk_order are unique).
-// Row-level security filters every joined table as it does the separate queries.
+// (at most one of each per order: their fk_order is unique). The payment and the shipment are
+// what this service recorded from their events (status/order_facts.hpp). Row-level security
+// filters every joined table as it does the separate queries.
 const std::string kOrderWithDetailsById =
     "SELECT " CHOREO_ORDER_COLUMNS("o.") ","
-    " p.id::text, p.amount::text, p.status, p.provider_id,"
-    " s.carrier, s.tracking_number, s.provider_label_id,"
+    " p.payment_id::text, p.amount::text, p.status, p.provider_id,"
+    " s.carrier, s.tracking_number, s.label_id,"
     " pr.identifier, i.quantity, i.unit_price::text"
     " FROM tb_order o"
-    " LEFT JOIN tb_payment p ON p.fk_order = o.pk_order"
-    " LEFT JOIN tb_shipping s ON s.fk_order = o.pk_order"
+    " LEFT JOIN tb_order_payment p ON p.fk_order = o.pk_order"
+    " LEFT JOIN tb_order_shipment s ON s.fk_order = o.pk_order"
     " LEFT JOIN (tb_order_item i JOIN tb_product pr ON pr.pk_product = i.fk_product)"
     " ON i.fk_order = o.pk_order"
     " WHERE o.id = $1::uuid ORDER BY i.pk_order_item";
@@ -84,52 +85,72 @@ std::vector<db::PreparedStatement> OrderStore::prepared_statements() {
       {"api_create_order",
        "SELECT status, message, entity_id::text"
        " FROM fn_create_order($1, $2, $3::numeric, $4::jsonb, $5)"},
-      {"api_products",
-       "SELECT p.identifier, p.name, p.price::text, COALESCE(i.quantity - i.reserved, 0)"
-       " FROM tb_product p LEFT JOIN tb_inventory i ON i.fk_product = p.pk_product"
-       " ORDER BY p.identifier"},
+      {"api_products", "SELECT identifier, name, price::text FROM tb_product ORDER BY identifier"},
       {"api_items",
        "SELECT i.fk_order, p.identifier, i.quantity, i.unit_price::text"
        " FROM tb_order_item i JOIN tb_product p ON p.pk_product = i.fk_product"
        " WHERE i.fk_order = ANY($1::bigint[]) ORDER BY i.fk_order, i.pk_order_item"},
       {"api_payments",
-       "SELECT fk_order, id::text, amount::text, status, provider_id FROM tb_payment"
-       " WHERE fk_order = ANY($1::bigint[])"},
+       "SELECT fk_order, payment_id::text, amount::text, status, provider_id"
+       " FROM tb_order_payment WHERE fk_order = ANY($1::bigint[])"},
       {"api_shipments",
-       "SELECT fk_order, carrier, tracking_number, provider_label_id FROM tb_shipping"
+       "SELECT fk_order, carrier, tracking_number, label_id FROM tb_order_shipment"
        " WHERE fk_order = ANY($1::bigint[])"},
-      // Stream order is publication order ("oldest first", docs/api.md).
-      {"api_events",
-       "SELECT o.pk_order, e.event_type, " CHOREO_ISO_TIME(
-           "e.recorded_at") ", e.data::text"
-                            " FROM tb_event_log e JOIN tb_order o ON o.id = e.order_id"
-                            " WHERE o.pk_order = ANY($1::bigint[]) ORDER BY e.order_id, "
-                            "e.stream_seq"},
+  };
+}
+
+std::vector<db::PreparedStatement> OrderStore::read_model_statements() {
+  // The read models of docs/database.md, the only reads of other services' data. They are asked
+  // only about orders and products this request's own (row-level-security-checked) reads
+  // returned. Stream order is publication order ("oldest first", docs/api.md).
+  return {
+      {"read_model_order_events",
+       "SELECT order_id::text, event_type, " CHOREO_ISO_TIME(
+           "recorded_at") ", data::text FROM event_monitor.v_order_event"
+                          " WHERE order_id = ANY($1::uuid[]) ORDER BY order_id, stream_seq"},
+      {"read_model_stock",
+       "SELECT sku, available FROM inventory_worker.v_stock WHERE sku = ANY($1::text[])"},
   };
 }
 
 #undef CHOREO_ORDER_COLUMNS
 #undef CHOREO_ISO_TIME
 
-OrderStore::OrderStore(StatementRunner& statements) : statements_(statements) {}
+OrderStore::OrderStore(StatementRunner& statements, StatementRunner& read_models)
+    : statements_(statements), read_models_(read_models) {}
+
+OrderStore::OrderStore(StatementRunner& statements) : OrderStore(statements, statements) {}
 
 OrderStore::OrderStore(pqxx::transaction_base& transaction)
     : owned_statements_(std::make_unique<TransactionStatements>(transaction)),
-      statements_(*owned_statements_) {}
+      statements_(*owned_statements_),
+      read_models_(*owned_statements_) {}
 
 void OrderStore::remember(const OrderRecord& record) {
-  seen_.insert(record.pk);
+  seen_.emplace(record.pk, record.id);
 }
 
-std::string OrderStore::take_unloaded(std::set<std::int64_t>& loaded) {
-  std::string array;
-  for (const auto pk : seen_) {
-    if (loaded.insert(pk).second) {
-      array += array.empty() ? "{" : ",";
-      array += std::to_string(pk);
-    }
+namespace {
+
+std::string array_literal(const std::vector<std::string>& elements) {
+  std::string array = "{";
+  for (const auto& element : elements) {
+    if (array.size() > 1)
+      array += ",";
+    array += element;
   }
-  return array.empty() ? array : array + "}";
+  return array + "}";
+}
+
+}  // namespace
+
+std::string OrderStore::take_unloaded(std::set<std::int64_t>& loaded) {
+  std::vector<std::string> pks;
+  for (const auto& [pk, id] : seen_) {
+    if (loaded.insert(pk).second)
+      pks.push_back(std::to_string(pk));
+  }
+  return pks.empty() ? "" : array_literal(pks);
 }
 
 std::optional<OrderRecord> OrderStore::order(std::string_view id) {
@@ -195,9 +216,21 @@ std::vector<OrderRecord> OrderStore::orders(std::int64_t limit, std::int64_t off
 
 std::vector<ProductRecord> OrderStore::products() {
   std::vector<ProductRecord> products;
+  std::vector<std::string> skus;
   for (const auto& row : statements_.run("api_products", {})) {
-    products.push_back({row[0].as<std::string>(), row[1].as<std::string>(),
-                        row[2].as<std::string>(), row[3].as<int>()});
+    products.push_back(
+        {row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(), 0});
+    skus.push_back(nlohmann::json(products.back().sku).dump());  // quoted for the array literal
+  }
+  if (products.empty())
+    return products;
+  // The inventory's stock, by SKU; a product it holds no stock of has none available.
+  std::map<std::string, int> available;
+  for (const auto& row : read_models_.run("read_model_stock", {array_literal(skus)}))
+    available[row[0].as<std::string>()] = row[1].as<int>();
+  for (auto& product : products) {
+    if (const auto found = available.find(product.sku); found != available.end())
+      product.available = found->second;
   }
   return products;
 }
@@ -258,9 +291,17 @@ const ShipmentRecord* OrderStore::shipment(std::int64_t order_pk) {
 }
 
 const std::vector<OrderEventRecord>& OrderStore::events(std::int64_t order_pk) {
-  if (const auto pks = take_unloaded(events_loaded_); !pks.empty()) {
-    for (const auto& row : statements_.run("api_events", {pks})) {
-      events_[row[0].as<std::int64_t>()].push_back(
+  std::vector<std::string> ids;
+  std::map<std::string, std::int64_t> pk_of;
+  for (const auto& [pk, id] : seen_) {
+    if (events_loaded_.insert(pk).second) {
+      ids.push_back(id);
+      pk_of.emplace(id, pk);
+    }
+  }
+  if (!ids.empty()) {
+    for (const auto& row : read_models_.run("read_model_order_events", {array_literal(ids)})) {
+      events_[pk_of.at(row[0].as<std::string>())].push_back(
           {row[1].as<std::string>(), row[2].as<std::string>(), row[3].as<std::string>()});
     }
   }

@@ -25,7 +25,13 @@ class OrderStore {
  public:
   // The statements every pooled connection prepares for the store.
   static std::vector<db::PreparedStatement> prepared_statements();
+  // The statements of the read models (other services' data: an order's events, stock), which
+  // the connections that `read_models` runs on prepare.
+  static std::vector<db::PreparedStatement> read_model_statements();
 
+  // The service's own statements run on `statements`, the read models' on `read_models`.
+  OrderStore(StatementRunner& statements, StatementRunner& read_models);
+  // Both on one runner: the read models share this service's database.
   explicit OrderStore(StatementRunner& statements);
   // In a transaction the caller has begun (as order_api, the user set) and will end.
   explicit OrderStore(pqxx::transaction_base& transaction);
@@ -55,7 +61,8 @@ class OrderStore {
 
   std::unique_ptr<StatementRunner> owned_statements_;  // for the transaction constructor
   StatementRunner& statements_;
-  std::set<std::int64_t> seen_;
+  StatementRunner& read_models_;
+  std::map<std::int64_t, std::string> seen_;  // pk -> id of every order returned
   std::set<std::int64_t> items_loaded_, payments_loaded_, shipments_loaded_, events_loaded_;
   std::map<std::int64_t, std::vector<OrderItemRecord>> items_;
   std::map<std::int64_t, PaymentRecord> payments_;

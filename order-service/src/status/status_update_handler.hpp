@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -8,13 +9,16 @@
 
 namespace choreo::order_service {
 
-// Moves an order's status when the choreography reports progress: events.payment.charged ->
-// paid, events.order.shipped -> shipped, events.order.failed -> failed (with its reason).
-// fn_update_order_status enforces the forward-only rule in SQL, so a late or repeated event is a
-// no-op that is acknowledged like any other.
+// Follows an order's progress as the choreography reports it: events.payment.charged -> paid
+// (and the payment), events.order.shipped -> shipped (and the shipment), events.order.failed ->
+// failed (with its reason); events.payment.failed changes no status (events.order.failed will)
+// but records the declined payment. fn_update_order_status enforces the forward-only rule in
+// SQL and the facts keep their first version, so a late or repeated event is a no-op that is
+// acknowledged like any other.
 class StatusUpdateHandler final : public consumer::EventHandler {
  public:
-  explicit StatusUpdateHandler(std::string target_status);
+  // nullopt: no status follows, only the facts are kept.
+  explicit StatusUpdateHandler(std::optional<std::string> target_status);
 
   static std::vector<db::PreparedStatement> prepared_statements();
 
@@ -24,7 +28,7 @@ class StatusUpdateHandler final : public consumer::EventHandler {
                                             pqxx::transaction_base& tx) override;
 
  private:
-  std::string target_status_;
+  std::optional<std::string> target_status_;
 };
 
 }  // namespace choreo::order_service

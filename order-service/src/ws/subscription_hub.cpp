@@ -12,26 +12,20 @@
 #include "bus/jetstream.hpp"
 #include "db/errors.hpp"
 #include "events/event.hpp"
+#include "events/payloads.hpp"
 #include "events/subjects.hpp"
 
 namespace choreo::order_service::ws {
 
 std::optional<StatusUpdate> decode_status_update(std::string_view payload) {
-  const auto json = nlohmann::json::parse(payload, nullptr, false);
-  if (!json.is_object())
+  try {
+    auto update =
+        events::decode<events::OrderStatusUpdated>(nlohmann::json::parse(payload, nullptr, false));
+    return StatusUpdate{std::move(update.order_id), std::move(update.status),
+                        std::move(update.previous_status)};
+  } catch (const events::PayloadError&) {
     return std::nullopt;
-  const auto text = [&json](const char* name) -> std::optional<std::string> {
-    const auto found = json.find(name);
-    if (found == json.end() || !found->is_string())
-      return std::nullopt;
-    return found->get<std::string>();
-  };
-  auto order_id = text("order_id");
-  auto status = text("status");
-  if (!order_id || !status)
-    return std::nullopt;
-  return StatusUpdate{std::move(*order_id), std::move(*status),
-                      text("previous_status").value_or("")};
+  }
 }
 
 SubscriptionHub::SubscriptionHub(SubscriptionHubSettings settings, const graphql::Schema& schema,

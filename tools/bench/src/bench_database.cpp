@@ -2,6 +2,8 @@
 
 #include <pqxx/pqxx>
 
+#include "runtime/service_names.hpp"
+
 namespace choreo::bench {
 
 BenchDatabase::BenchDatabase(const std::string& url)
@@ -15,11 +17,13 @@ std::vector<std::string> BenchDatabase::seed_catalogue(const std::string& run_id
   std::vector<std::string> skus;
   for (int i = 0; i < count; ++i) {
     auto sku = "bench-" + run_id + "-" + std::to_string(i);
+    // The order service's catalogue and the inventory worker's stock, both by SKU.
     tx.exec_params(
-        "WITH product AS (INSERT INTO tb_product (identifier, name, price) "
-        "VALUES ($1, 'Benchmark item', 1.00) RETURNING pk_product) "
-        "INSERT INTO tb_inventory (fk_product, quantity) SELECT pk_product, $2 FROM product",
-        sku, stock);
+        "INSERT INTO order_service.tb_product (identifier, name, price) "
+        "VALUES ($1, 'Benchmark item', 1.00)",
+        sku);
+    tx.exec_params("INSERT INTO inventory_worker.tb_inventory (sku, quantity) VALUES ($1, $2)", sku,
+                   stock);
     skus.push_back(std::move(sku));
   }
   tx.commit();
@@ -30,7 +34,8 @@ Watermarks BenchDatabase::watermarks() {
   pqxx::nontransaction tx(*connection_);
   const auto row = tx.exec1(
       "SELECT (SELECT coalesce(max(pk_order), 0) FROM tb_order), "
-      "(SELECT coalesce(max(pk_dead_letter), 0) FROM tb_dead_letter)");
+      "(SELECT count(*) FROM " +
+      runtime::every_service_table("tb_dead_letter") + ")");
   return {row[0].as<long long>(), row[1].as<long long>()};
 }
 
@@ -129,11 +134,11 @@ std::vector<std::string> BenchDatabase::check_invariants(const Watermarks& since
   } checks[] = {
       {"shipped orders without exactly one succeeded payment",
        "SELECT count(*) FROM tb_order o WHERE o.pk_order > $1 AND o.status = 'shipped' AND "
-       "(SELECT count(*) FROM tb_payment p WHERE p.fk_order = o.pk_order "
+       "(SELECT count(*) FROM tb_payment p WHERE p.order_id = o.id "
        "AND p.status = 'succeeded') <> 1"},
       {"shipped orders without exactly one tb_shipping row",
        "SELECT count(*) FROM tb_order o WHERE o.pk_order > $1 AND o.status = 'shipped' AND "
-       "(SELECT count(*) FROM tb_shipping s WHERE s.fk_order = o.pk_order) <> 1"},
+       "(SELECT count(*) FROM tb_shipping s WHERE s.order_id = o.id) <> 1"},
       {"inventory rows outside 0 <= reserved <= quantity",
        "SELECT count(*) FROM tb_inventory WHERE $1 >= 0 AND "
        "(reserved < 0 OR reserved > quantity)"},
@@ -142,8 +147,9 @@ std::vector<std::string> BenchDatabase::check_invariants(const Watermarks& since
     if (const auto n = count(check.sql, since.orders); n > 0)
       violations.push_back(std::to_string(n) + " " + check.what);
   }
-  if (const auto n = count("SELECT count(*) FROM tb_dead_letter WHERE pk_dead_letter > $1",
-                           since.dead_letters);
+  if (const auto n =
+          count("SELECT count(*) - $1 FROM " + runtime::every_service_table("tb_dead_letter"),
+                since.dead_letters);
       n > 0) {
     violations.push_back(std::to_string(n) + " dead letters were recorded during the run");
   }

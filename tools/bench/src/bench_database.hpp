@@ -32,8 +32,9 @@ struct ProgressAbove {
   long long settled_up_to = 0;
 };
 
-// Rows the bench's run is measured by: every order with pk_order above `orders` and every dead
-// letter above `dead_letters` was written during the run (the bench's stack is its own).
+// Rows the bench's run is measured by: every order with pk_order above `orders` was written during
+// the run, and so was every dead letter beyond the first `dead_letters` of all services' (the
+// bench's stack is its own, and dead letters are never deleted).
 struct Watermarks {
   long long orders = 0;
   long long dead_letters = 0;

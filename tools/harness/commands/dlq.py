@@ -18,7 +18,8 @@ USAGE = """Usage: ./dev dlq [--dir DIR] list [--consumer C] [--all] [--json] [--
 DIR is the stack folder (default: .stack of the repository).
   list          the dead letters not yet replayed, newest first (--all: replayed ones too;
                 --consumer: one durable's; --json: every field, payload included)
-  replay ID     re-publish dead letter ID (the first column of list) once its cause is fixed;
+  replay ID     re-publish dead letter ID (the first column of list: SERVICE/NUMBER, or the
+                NUMBER alone when only one service has it) once its cause is fixed;
                 only the consumer that gave up acts on it, the others recognise its event id.
                 A row already replayed needs --force."""
 
@@ -51,5 +52,6 @@ def dlq(context: Context, arguments: list[str]) -> int:
     # services do.
     env = {"PATH": SYSTEM_PATH, "HOME": os.environ.get("HOME", "/"),
            "DATABASE_URL": stack.database_url(), "NATS_URL": stack.nats_url(),
+           **stack.service_database_urls(),
            **profile_env(stack.config.profile)}
     return subprocess.run([str(choreoctl), "dlq", *rest], env=env, check=False).returncode

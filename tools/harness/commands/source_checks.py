@@ -18,7 +18,9 @@ def tracked_files(root: Path, patterns: tuple[str, ...]) -> list[Path]:
                             stdout=subprocess.PIPE, check=False)
     if result.returncode != 0:
         raise Fatal("git ls-files failed: the checks read the repository's tracked files")
-    return [root / name for name in result.stdout.decode().split("\0") if name]
+    # A tracked file deleted in the work tree (not yet committed) is not a source any more.
+    return [root / name for name in result.stdout.decode().split("\0")
+            if name and (root / name).is_file()]
 
 
 def shell_scripts(root: Path) -> list[Path]:
@@ -52,6 +54,8 @@ def check_clang_format(context: Context) -> None:
     if result.returncode != 0:
         offenders = sorted({line.split(":", 1)[0] for line in result.stdout.splitlines()
                             if ": error:" in line})
+        if not offenders:  # clang-format itself failed: say how
+            raise Fatal("clang-format failed:\n" + result.stdout.strip())
         raise Fatal("not clang-format clean (clang-format -i FILE fixes it):\n" +
                     "\n".join(f"      {Path(name).relative_to(context.repo.root)}"
                               for name in offenders))

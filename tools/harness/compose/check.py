@@ -232,9 +232,22 @@ class ComposeCheck:
         project.run("down", "-v", "--remove-orphans", timeout=300)
         project.checked("up", "-d", *STARTED, timeout=600)
         self.wait_healthy({name: 1 for name in STARTED}, timeout=240)
-        self.ui.ok("healthy: " + ", ".join(STARTED) + f"; GraphQL on 127.0.0.1:"
-                   f"{self.ports['ORDER_SERVICE_PORT']}, event monitor on 127.0.0.1:"
-                   f"{self.ports['EVENT_MONITOR_PORT']}")
+        migrations = project.containers("migrate")
+        if len(migrations) != 1 or migrations[0].status != "exited" or \
+                migrations[0].exit_code != 0:
+            raise Fatal(f"the migrate step did not finish cleanly: {migrations}")
+        self.ui.ok("migrate ran once and exited 0; healthy: " + ", ".join(STARTED) +
+                   f"; GraphQL on 127.0.0.1:{self.ports['ORDER_SERVICE_PORT']}, event monitor "
+                   f"on 127.0.0.1:{self.ports['EVENT_MONITOR_PORT']}")
+        # Each service is connected as its own role (the schema it owns), never as the owner.
+        roles = {name: role for name, role in project.psql(
+            "SELECT DISTINCT application_name, usename FROM pg_stat_activity "
+            "WHERE application_name = ANY ('{" + ",".join(SERVICES) + "}')")}
+        wrong = {service: roles.get(service) for service in SERVICES
+                 if roles.get(service) != service.replace("-", "_")}
+        if wrong:
+            raise Fatal(f"services not connected as their own role: {wrong}")
+        self.ui.ok("each service is connected as its own role (pg_stat_activity)")
 
     def wait_healthy(self, expected: dict[str, int], timeout: float) -> list[Container]:
         """Until EXPECTED (service -> count) containers run healthy; Fatal naming the laggards."""

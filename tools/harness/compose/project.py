@@ -37,6 +37,7 @@ class Container:
     pid: int
     restart_count: int
     ports: dict[str, int]  # "9102/tcp" -> host port
+    exit_code: int = 0
 
     @staticmethod
     def from_inspect(data: dict) -> "Container":
@@ -49,7 +50,8 @@ class Container:
                          service=data["Config"]["Labels"].get(SERVICE_LABEL, ""),
                          status=state["Status"], health=(state.get("Health") or {}).get(
                              "Status", ""), pid=int(state.get("Pid") or 0),
-                         restart_count=int(data.get("RestartCount") or 0), ports=ports)
+                         restart_count=int(data.get("RestartCount") or 0), ports=ports,
+                         exit_code=int(state.get("ExitCode") or 0))
 
 
 @dataclass

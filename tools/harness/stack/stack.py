@@ -25,7 +25,7 @@ from .nats import Nats
 from .postgres import Postgres
 from .procs import StackProcesses
 from .services import (DEFAULT_NATS_MONITOR_PORT, DEFAULT_NATS_PORT, DEFAULT_PG_PORT,
-                       DEFAULT_PORTS, SERVICES, profile_env, variable_stem)
+                       DEFAULT_PORTS, SERVICES, profile_env, service_role, variable_stem)
 
 # What ./dev puts in a stack folder; a folder holding anything else is not deleted.
 STACK_ENTRIES = {"stack.conf", "stack.conf.tmp", "env", "env.tmp", ".lock", "logs", "pids",
@@ -126,7 +126,18 @@ class Stack:
     # --- addresses ------------------------------------------------------------------------
 
     def database_url(self) -> str:
+        """The database owner's: migrations, psql, the tests."""
         return f"postgresql://orders:orders@127.0.0.1:{self.config.pg_port}/orders"
+
+    def service_database_url(self, service: str) -> str:
+        """What SERVICE connects with: its own role (password = role name, a local stack's)."""
+        role = service_role(service)
+        return f"postgresql://{role}:{role}@127.0.0.1:{self.config.pg_port}/orders"
+
+    def service_database_urls(self) -> dict[str, str]:
+        """ORDER_SERVICE_DATABASE_URL … for every service."""
+        return {f"{variable_stem(service)}_DATABASE_URL": self.service_database_url(service)
+                for service in SERVICES}
 
     def nats_url(self) -> str:
         """Every node's URL, comma-separated: the services fail over between them."""
@@ -193,6 +204,7 @@ class Stack:
                   "JWT_SECRET": self.jwt_secret(), "TOKEN": self.make_token("demo")}
         for service in SERVICES:
             values[f"{variable_stem(service)}_URL"] = self.service_url(service)
+        values.update(self.service_database_urls())
         # The retry settings this stack's services run with, so tests can compute what to
         # expect.
         values.update(profile_env(self.config.profile))
@@ -252,7 +264,7 @@ class Stack:
         FAULT_POINT or DATABASE_URL there must not change a stack), and EXTRA comes last so it
         wins."""
         env = {"PATH": SYSTEM_PATH, "HOME": os.environ.get("HOME", "/"), "LANG": "C.UTF-8",
-               "CHOREO_SERVICE": service, "DATABASE_URL": self.database_url(),
+               "CHOREO_SERVICE": service, "DATABASE_URL": self.service_database_url(service),
                "NATS_URL": self.nats_url(),
                "LISTEN_ADDR": f"127.0.0.1:{self.service_port(service)}",
                "LOG_LEVEL": self.config.log_level, "LOG_FORMAT": self.config.log_format}
@@ -454,9 +466,10 @@ class Stack:
             raise Fatal(f"{choreoctl} is missing: build first (./dev build)")
         log = self.dir / "logs" / "migrate.log"
         offset = self.log_size(log)
+        # The services' URLs go along: migrate gives each service's role its password.
         result = run([str(choreoctl), "migrate"], env={
             "PATH": SYSTEM_PATH, "HOME": os.environ.get("HOME", "/"),
-            "DATABASE_URL": self.database_url()}, timeout=300)
+            "DATABASE_URL": self.database_url(), **self.service_database_urls()}, timeout=300)
         with open(log, "a") as file:
             file.write(f"\n=== {now_iso()}: choreoctl migrate ===\n{result.output}")
         if result.status != 0:

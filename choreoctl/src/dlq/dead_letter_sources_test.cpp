@@ -1,0 +1,37 @@
+#include "dlq/dead_letter_sources.hpp"
+
+#include <gtest/gtest.h>
+
+#include "cli/options.hpp"
+
+namespace choreo::ctl::dlq {
+namespace {
+
+TEST(DeadLetterSources, EachServiceThroughItsOwnUrlOrTheOwners) {
+  const config::EnvReader env(std::map<std::string, std::string>{
+      {"DATABASE_URL", "postgresql://owner@h/db"},
+      {"PAYMENT_WORKER_DATABASE_URL", "postgresql://payment_worker@h/db"}});
+  const auto sources = dead_letter_sources(env);
+  ASSERT_EQ(sources.size(), 5U);
+  EXPECT_EQ(sources[0].table.service, "order-service");
+  EXPECT_EQ(sources[0].table.schema, "order_service");
+  EXPECT_EQ(sources[0].database_url, "postgresql://owner@h/db");
+  EXPECT_EQ(sources[2].table.schema, "payment_worker");
+  EXPECT_EQ(sources[2].database_url, "postgresql://payment_worker@h/db");
+  EXPECT_THROW(dead_letter_sources(config::EnvReader(std::map<std::string, std::string>{})),
+               config::ConfigError);
+}
+
+TEST(DeadLetterRef, ServiceSlashNumberOrANumber) {
+  const auto named = parse_dead_letter_ref("inventory-worker/12");
+  EXPECT_EQ(named.service, "inventory-worker");
+  EXPECT_EQ(named.id, 12);
+  const auto bare = parse_dead_letter_ref("7");
+  EXPECT_FALSE(bare.service.has_value());
+  EXPECT_EQ(bare.id, 7);
+  for (const char* bad : {"0", "x", "nobody/3", "payment-worker/", "payment-worker/-1", "3a"})
+    EXPECT_THROW(parse_dead_letter_ref(bad), UsageError) << bad;
+}
+
+}  // namespace
+}  // namespace choreo::ctl::dlq
