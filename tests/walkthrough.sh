@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The seed's walkthrough, step by step: the same requests and the same expected answers, against
-# a running stack. GRAPHQL_URL, TOKEN, DATABASE_URL and NATS_MONITOR_URL come from the stack's
-# env file; psql "$DATABASE_URL" stands in for `docker-compose exec postgres psql`.
+# a running stack. GRAPHQL_URL, TOKEN, NATS_MONITOR_URL and the event monitor's and inventory
+# worker's database URLs come from the stack's env file; psql on the service's own URL stands in
+# for `docker-compose exec postgres psql` (the same query, and it also works when each service
+# has a database of its own).
 #
 #   ./dev up && source .stack/env && bash tests/walkthrough.sh
 #
@@ -12,7 +14,8 @@ set -euo pipefail
 
 : "${GRAPHQL_URL:?source the stack env file first (e.g. source .stack/env)}"
 : "${TOKEN:?source the stack env file first}"
-: "${DATABASE_URL:?source the stack env file first}"
+: "${EVENT_MONITOR_DATABASE_URL:?source the stack env file first}"
+: "${INVENTORY_WORKER_DATABASE_URL:?source the stack env file first}"
 : "${NATS_MONITOR_URL:?source the stack env file first}"
 
 RUN=${WALKTHROUGH_RUN:-$(date +%s)-$$}
@@ -83,7 +86,7 @@ ok "order is shipped"
 
 step "Check the event log for the complete flow"
 flow() {
-  psql "$DATABASE_URL" -X -v ON_ERROR_STOP=1 -At -c \
+  psql "$EVENT_MONITOR_DATABASE_URL" -X -v ON_ERROR_STOP=1 -At -c \
     "SELECT event_type FROM tb_event_log WHERE order_id = '$order_id'
        AND event_type <> 'events.order.status_updated' ORDER BY stream_seq;" | paste -sd' '
 }
@@ -94,7 +97,7 @@ until [[ $(flow) == "$want" ]]; do
   sleep 0.1
   waited=$((waited + 1))
 done
-psql "$DATABASE_URL" -X -c \
+psql "$EVENT_MONITOR_DATABASE_URL" -X -c \
   "SELECT event_type, recorded_at FROM tb_event_log WHERE order_id = '$order_id' ORDER BY stream_seq;" |
   sed 's/^/  /'
 ok "created → reserved → charged → shipped, in order"
@@ -115,7 +118,7 @@ response=$(graphql "{ \"query\": \"mutation { createOrder(input: { identifier: \
 bad_id=$(json_get "$response" data createOrder id)
 [[ -n $bad_id ]] || fail "no order id in the answer: $response"
 await_status "$bad_id" failed
-released=$(psql "$DATABASE_URL" -X -At -c \
+released=$(psql "$INVENTORY_WORKER_DATABASE_URL" -X -At -c \
   "SELECT count(*) FROM tb_reservation WHERE order_id = '$bad_id' AND released_at IS NULL;")
 [[ $released == 0 ]] || fail "$released reservation(s) of $bad_id are still held"
 ok "order $bad_id failed and holds no stock"

@@ -53,8 +53,10 @@ int main(int argc, char** argv) {
         service.pool().add_prepared_statements(
             order_service::GraphQLEndpoint::prepared_statements());
         const auto endpoint_settings = order_service::load_graphql_endpoint_settings(env);
+        const auto& read_models = service.emplace<order_service::ReadModels>(
+            order_service::load_read_model_settings(env), service.settings().database);
         auto& endpoint = service.emplace<order_service::GraphQLEndpoint>(
-            endpoint_settings, schema, verifier, service.pool(), service.faults());
+            endpoint_settings, schema, verifier, service.pool(), read_models, service.faults());
         endpoint.on_mutation_committed([&service] { service.wake_outbox_relays(); });
         endpoint.mount(service.router());
 

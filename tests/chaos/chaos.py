@@ -24,7 +24,7 @@ import load  # noqa: E402
 import stack as stack_module  # noqa: E402
 from report import Report  # noqa: E402
 
-from harness.stack.services import every_service_table  # noqa: E402
+from harness.stack.services import SERVICES  # noqa: E402
 
 
 def parse_arguments():
@@ -52,10 +52,10 @@ def wait_for_quiet(stack, run_id, deadline, report):
         try:
             open_orders = int(stack.sql_value(
                 f"SELECT count(*) FROM tb_order o WHERE {in_run} "
-                f"AND o.status NOT IN ('shipped', 'failed')"))
-            unpublished = int(stack.sql_value(
-                f"SELECT count(*) FROM {every_service_table('tb_outbox')} "
-                "WHERE published_at IS NULL"))
+                f"AND o.status NOT IN ('shipped', 'failed')", "order-service"))
+            unpublished = sum(int(stack.sql_value(
+                "SELECT count(*) FROM tb_outbox WHERE published_at IS NULL", service))
+                for service in SERVICES)
         except RuntimeError:
             open_orders = unpublished = -1  # PostgreSQL still coming back
         consumers = stack.consumer_states()
@@ -70,19 +70,36 @@ def wait_for_quiet(stack, run_id, deadline, report):
     return None
 
 
+FAULT_EXIT_CODE = 86  # runtime::FaultPoints::kFaultExitCode
+FORCED_CRASH_TIMEOUT = 120.0
+
+
 def force_one_redelivery(stack, report):
     """For the checker check: the payment worker crashes once right after committing a batch and
     before acknowledging it, so that batch is certainly delivered again (a kill may or may not
-    catch messages in flight). With idempotency off, that repeat charges the cards again."""
+    catch messages in flight). With idempotency off, that repeat charges the cards again.
+
+    Returns an Event set once the crash has happened, been confirmed by its exit status and the
+    worker restarted; the fault schedule waits for it, since a fault that killed the worker first
+    would restart it without the fault point and the repeat would never happen."""
     stack.harness("restart", "payment-worker", "FAULT_POINT=after_commit_before_ack@3")
+    crashed = threading.Event()
 
     def restart_after_crash():
         while stack.harness("pid", "payment-worker", check=False) == 0:
             time.sleep(0.2)  # polling for the crash
-        report.progress("payment-worker crashed at after_commit_before_ack; restarting it")
+        code = stack.exit_code("payment-worker")
+        if code == FAULT_EXIT_CODE:
+            report.progress("payment-worker crashed at after_commit_before_ack; restarting it")
+        else:
+            report.progress(f"payment-worker exited with status {code}, not at the fault point "
+                            f"({FAULT_EXIT_CODE}); restarting it")
         stack.harness("start", "payment-worker", check=False, timeout=180)
+        if code == FAULT_EXIT_CODE:
+            crashed.set()
 
     threading.Thread(target=restart_after_crash, name="redelivery", daemon=True).start()
+    return crashed
 
 
 def main():
@@ -108,13 +125,17 @@ def main():
     load.seed_catalogue(stack, run_id, len(orders))
     run_started_sql = f"'{stack.sql_value('SELECT now()')}'::timestamptz"
 
-    if arguments.expect_violations:
-        force_one_redelivery(stack, report)
+    forced_crash = force_one_redelivery(stack, report) if arguments.expect_violations else None
     generator = load.LoadGenerator(stack, orders, rate)
     slices = len(faults) + 1
     generator.release(len(orders) // slices)
     started = time.monotonic()
     generator.start()
+    if forced_crash is not None and not forced_crash.wait(FORCED_CRASH_TIMEOUT):
+        report.progress(f"the payment worker did not crash at its fault point within "
+                        f"{FORCED_CRASH_TIMEOUT:.0f}s of the first orders: the redelivery this "
+                        f"check relies on did not happen")
+        return 1
     for number, fault in enumerate(faults, start=1):
         # Fault N waits until its slice of orders is being created, so it hits orders in flight.
         target = len(orders) * number // slices
@@ -143,7 +164,8 @@ def main():
                            [f"not quiet after {arguments.quiesce_timeout:.0f}s"]))
     outcome_rows = stack.sql(
         f"SELECT o.status, coalesce(o.failure_reason, ''), count(*) FROM tb_order o "
-        f"WHERE {invariants.run_orders_sql(run_id)} GROUP BY 1, 2 ORDER BY 1, 2")
+        f"WHERE {invariants.run_orders_sql(run_id)} GROUP BY 1, 2 ORDER BY 1, 2",
+        service="order-service")
     violated = report.summary(seed=seed, run_id=run_id, faults=faults, orders=orders,
                               outcomes=outcome_rows, load_seconds=load_seconds,
                               quiet_after=quiet_after, results=results)

@@ -1,4 +1,4 @@
-"""What must hold once the run is quiet, checked in SQL and against JetStream.
+"""What must hold once the run is quiet, checked against each service's data and JetStream.
 
 Each check returns (name, violations): an empty list means it holds. Violations are short
 human-readable lines naming the order, product or consumer concerned.
@@ -6,7 +6,7 @@ human-readable lines naming the order, product or consumer concerned.
 
 import collections
 
-from harness.stack.services import every_service_table
+from harness.stack.services import SERVICES
 
 # Subjects an order's life may publish at most once each (status updates repeat per transition).
 ONCE_PER_ORDER = [
@@ -27,13 +27,75 @@ def run_orders_sql(run_id):
     return f"o.identifier LIKE 'chaos-{run_id}-%'"
 
 
+class RunData:
+    """What each service recorded about the run's orders, read through that service's own
+    database URL (its role, its schema): the checks compare services by order UUID and event id,
+    never by a join across their tables, so they hold whether the services share one database
+    or each has its own."""
+
+    def __init__(self, stack, run_id, run_started_sql):
+        in_run = run_orders_sql(run_id)
+        self.orders = {order_id: (identifier, status, reason)
+                       for order_id, identifier, status, reason in stack.sql(
+                           f"SELECT o.id::text, o.identifier, o.status, "
+                           f"coalesce(o.failure_reason, '') FROM tb_order o WHERE {in_run}",
+                           service="order-service")}
+        ids = "'{" + ",".join(self.orders) + "}'::uuid[]"
+        texts = "'{" + ",".join(self.orders) + "}'::text[]"
+        # sku -> quantity held by the run's orders that did not fail (the catalogue's items).
+        self.held = {sku: int(held) for sku, held in stack.sql(
+            f"SELECT p.identifier, sum(oi.quantity) FROM tb_order_item oi "
+            f"JOIN tb_order o ON o.pk_order = oi.fk_order "
+            f"JOIN tb_product p ON p.pk_product = oi.fk_product "
+            f"WHERE {in_run} AND o.status <> 'failed' GROUP BY p.identifier",
+            service="order-service")}
+        self.payments = collections.defaultdict(list)  # order id -> [status]
+        for order_id, status in stack.sql(
+                f"SELECT order_id::text, status FROM tb_payment WHERE order_id = ANY ({ids})",
+                service="payment-worker"):
+            self.payments[order_id].append(status)
+        self.charges = {order_id: (int(charges), int(approved))
+                        for order_id, charges, approved in stack.sql(
+                            f"SELECT order_id, count(*), count(*) FILTER (WHERE approved) "
+                            f"FROM tb_provider_charge WHERE order_id = ANY ({texts}) "
+                            f"GROUP BY order_id", service="payment-worker")}
+        self.reservations = {order_id: status for order_id, status in stack.sql(
+            f"SELECT order_id::text, status FROM tb_reservation_set "
+            f"WHERE order_id = ANY ({ids})", service="inventory-worker")}
+        self.stock = {sku: (int(reserved), int(quantity))
+                      for sku, reserved, quantity in stack.sql(
+                          f"SELECT sku, reserved, quantity FROM tb_inventory "
+                          f"WHERE sku LIKE 'chaos-{run_id}-%'", service="inventory-worker")}
+        self.shipments = collections.Counter(order_id for (order_id,) in stack.sql(
+            f"SELECT order_id::text FROM tb_shipping WHERE order_id = ANY ({ids})",
+            service="shipping-worker"))
+        # Every service's announced events about the run's orders: event id -> subject.
+        self.announced = {}
+        for service in SERVICES:
+            for event_id, subject in stack.sql(
+                    f"SELECT event_id::text, subject FROM tb_outbox "
+                    f"WHERE payload->>'order_id' = ANY ({texts})", service=service):
+                self.announced[event_id] = subject
+        # The audit trail: (identifier, event type, order id, previous status, status).
+        self.logged = stack.sql(
+            f"SELECT identifier, event_type, order_id::text, coalesce(data->>'previous_status', "
+            f"''), coalesce(data->>'status', '') FROM tb_event_log "
+            f"WHERE order_id = ANY ({ids}) ORDER BY stream_seq", service="event-monitor")
+        self.dead_letters = []
+        for service in SERVICES:
+            self.dead_letters += [
+                (f"{service}/{pk}", consumer, subject, reason, attempts)
+                for pk, consumer, subject, reason, attempts in stack.sql(
+                    f"SELECT pk_dead_letter, consumer, subject, reason, attempts "
+                    f"FROM tb_dead_letter WHERE created_at >= {run_started_sql} "
+                    f"ORDER BY pk_dead_letter", service=service)]
+
+
 def check_all(stack, run_id, orders, run_started_sql):
     """Every invariant of the run; returns [(name, violations)]."""
-    in_run = run_orders_sql(run_id)
-    rows = stack.sql(f"SELECT o.id::text, o.identifier, o.status, coalesce(o.failure_reason, '') "
-                     f"FROM tb_order o WHERE {in_run}")
+    data = RunData(stack, run_id, run_started_sql)
     by_identifier = {identifier: (order_id, status, reason)
-                     for order_id, identifier, status, reason in rows}
+                     for order_id, (identifier, status, reason) in data.orders.items()}
     results = []
 
     missing = [f"{o.identifier}: accepted as {o.order_id} but has no row"
@@ -58,74 +120,49 @@ def check_all(stack, run_id, orders, run_started_sql):
             wrong.append(f"{order.identifier} ({order.kind}): {outcome}, expected {order.expected}")
     results.append(("each order ends as its kind requires", wrong))
 
+    payments = []
+    for order_id, (identifier, status, _) in data.orders.items():
+        rows = data.payments.get(order_id, [])
+        succeeded = rows.count("succeeded")
+        if succeeded != (1 if status in ("paid", "shipped") else 0) or len(rows) > 1:
+            payments.append(f"{identifier} ({status}): {succeeded} succeeded, {len(rows)} "
+                            f"payment rows")
     results.append(("one succeeded payment per paid/shipped order, none for failed ones",
-                    [f"{identifier} ({status}): {succeeded} succeeded, {total} payment rows"
-                     for identifier, status, succeeded, total in stack.sql(
-                         f"SELECT o.identifier, o.status, "
-                         f"  count(*) FILTER (WHERE p.status = 'succeeded'), count(p.*) "
-                         f"FROM tb_order o LEFT JOIN tb_payment p ON p.order_id = o.id "
-                         f"WHERE {in_run} GROUP BY o.identifier, o.status "
-                         f"HAVING count(*) FILTER (WHERE p.status = 'succeeded') <> "
-                         f"  CASE WHEN o.status IN ('paid', 'shipped') THEN 1 ELSE 0 END "
-                         f"  OR count(p.*) > 1")]))
+                    payments))
 
     # The provider's own ledger (the payment simulator's, on in the chaos profile): a card is
     # charged at most once, and even a declined card is not asked twice.
     results.append(("the provider charged (or declined) each order at most once",
-                    [f"{identifier}: {charges} charges, {approved} approved"
-                     for identifier, charges, approved in stack.sql(
-                         f"SELECT o.identifier, count(*), count(*) FILTER (WHERE c.approved) "
-                         f"FROM tb_provider_charge c JOIN tb_order o ON o.id::text = c.order_id "
-                         f"WHERE {in_run} GROUP BY o.identifier HAVING count(*) > 1")]))
+                    [f"{data.orders[order_id][0]}: {charges} charges, {approved} approved"
+                     for order_id, (charges, approved) in data.charges.items() if charges > 1]))
 
     results.append(("every declined payment's reservation released",
-                    [f"{identifier}: reservation {status or 'missing'}"
-                     for identifier, status in stack.sql(
-                         f"SELECT o.identifier, coalesce(r.status, '') FROM tb_order o "
-                         f"LEFT JOIN tb_reservation_set r ON r.order_id = o.id "
-                         f"WHERE {in_run} AND o.failure_reason = 'payment_failed' "
-                         f"AND coalesce(r.status, '') <> 'released'")]))
+                    [f"{identifier}: reservation {data.reservations.get(order_id) or 'missing'}"
+                     for order_id, (identifier, _, reason) in data.orders.items()
+                     if reason == "payment_failed"
+                     and data.reservations.get(order_id) != "released"]))
 
     results.append(("reserved = quantities held by orders not failed; 0 <= reserved <= quantity",
-                    [f"{sku}: reserved {reserved}, held {held}, quantity {quantity}"
-                     for sku, reserved, held, quantity in stack.sql(
-                         f"SELECT i.sku, i.reserved, coalesce(h.held, 0), i.quantity "
-                         f"FROM tb_inventory i "
-                         f"LEFT JOIN (SELECT p.identifier AS sku, sum(oi.quantity) AS held "
-                         f"  FROM tb_order_item oi JOIN tb_order o ON o.pk_order = oi.fk_order "
-                         f"  JOIN tb_product p ON p.pk_product = oi.fk_product "
-                         f"  WHERE {in_run} AND o.status <> 'failed' GROUP BY p.identifier) h "
-                         f"  ON h.sku = i.sku "
-                         f"WHERE i.sku LIKE 'chaos-{run_id}-%' "
-                         f"AND (i.reserved <> coalesce(h.held, 0) OR i.reserved < 0 "
-                         f"     OR i.reserved > i.quantity)")]))
+                    [f"{sku}: reserved {reserved}, held {data.held.get(sku, 0)}, quantity "
+                     f"{quantity}"
+                     for sku, (reserved, quantity) in sorted(data.stock.items())
+                     if reserved != data.held.get(sku, 0) or not 0 <= reserved <= quantity]))
 
     results.append(("one shipment per shipped order, none for the others",
-                    [f"{identifier} ({status}): {shipments} shipments"
-                     for identifier, status, shipments in stack.sql(
-                         f"SELECT o.identifier, o.status, count(s.*) FROM tb_order o "
-                         f"LEFT JOIN tb_shipping s ON s.order_id = o.id WHERE {in_run} "
-                         f"GROUP BY o.identifier, o.status "
-                         f"HAVING count(s.*) <> CASE WHEN o.status = 'shipped' THEN 1 ELSE 0 END")]))
+                    [f"{identifier} ({status}): {data.shipments[order_id]} shipments"
+                     for order_id, (identifier, status, _) in data.orders.items()
+                     if data.shipments[order_id] != (1 if status == "shipped" else 0)]))
 
+    logged = collections.Counter(identifier for identifier, *_ in data.logged)
     results.append(("exactly one audit-log row per published event id",
-                    [f"event {event_id} ({subject}): {logged} audit rows"
-                     for event_id, subject, logged in stack.sql(
-                         f"SELECT x.event_id::text, x.subject, count(l.*) "
-                         f"FROM {every_service_table('tb_outbox', 'x')} "
-                         f"JOIN tb_order o ON o.id::text = x.payload->>'order_id' "
-                         f"LEFT JOIN tb_event_log l ON l.identifier = x.event_id::text "
-                         f"WHERE {in_run} GROUP BY x.event_id, x.subject "
-                         f"HAVING count(l.*) <> 1")]
+                    [f"event {event_id} ({subject}): {logged[event_id]} audit rows"
+                     for event_id, subject in data.announced.items() if logged[event_id] != 1]
                     + [f"audit row {identifier} ({subject}) was never in an outbox"
-                       for identifier, subject in stack.sql(
-                           f"SELECT l.identifier, l.event_type FROM tb_event_log l "
-                           f"JOIN tb_order o ON o.id = l.order_id WHERE {in_run} AND NOT EXISTS "
-                           f"(SELECT 1 FROM {every_service_table('tb_outbox', 'x')} "
-                           f"WHERE x.event_id::text = l.identifier)")]))
+                       for identifier, subject, *_ in data.logged
+                       if identifier not in data.announced]))
 
     results.append(("each order's events: every step once, every transition present",
-                    event_violations(stack, in_run)))
+                    event_violations(data)))
 
     results.append(("every consumer drained (num_pending and num_ack_pending 0)",
                     [f"{name}: {pending} pending, {ack_pending} awaiting ack"
@@ -133,27 +170,23 @@ def check_all(stack, run_id, orders, run_started_sql):
                      if pending or ack_pending]))
 
     results.append(("no dead letters",
-                    [f"#{pk} {consumer} {subject}: {reason} ({attempts} attempts)"
-                     for pk, consumer, subject, reason, attempts in stack.sql(
-                         f"SELECT pk_dead_letter, consumer, subject, reason, attempts "
-                         f"FROM {every_service_table('tb_dead_letter')} "
-                         f"WHERE created_at >= {run_started_sql} "
-                         f"ORDER BY created_at")]))
+                    [f"{ref} {consumer} {subject}: {reason} ({attempts} attempts)"
+                     for ref, consumer, subject, reason, attempts in data.dead_letters]))
     return results
 
 
-def event_violations(stack, in_run):
-    final = {identifier: (status, reason) for identifier, status, reason in stack.sql(
-        f"SELECT o.identifier, o.status, coalesce(o.failure_reason, '') FROM tb_order o "
-        f"WHERE {in_run}")}
+def event_violations(data):
     counts = collections.defaultdict(collections.Counter)
-    for identifier, subject, logged in stack.sql(
-            f"SELECT o.identifier, l.event_type, count(*) FROM tb_order o "
-            f"JOIN tb_event_log l ON l.order_id = o.id WHERE {in_run} GROUP BY 1, 2"):
-        counts[identifier][subject] = int(logged)
+    # The status updates must chain from pending to the final status (pending -> paid -> shipped,
+    # or straight to shipped when the order service saw the shipment first: forward only).
+    chains = collections.defaultdict(list)
+    for _, subject, order_id, previous, current in data.logged:
+        counts[order_id][subject] += 1
+        if subject == "events.order.status_updated":
+            chains[order_id].append((previous, current))
     violations = []
-    for identifier, (status, reason) in final.items():
-        subjects = counts[identifier]
+    for order_id, (identifier, status, reason) in data.orders.items():
+        subjects = counts[order_id]
         for subject in ONCE_PER_ORDER:
             if subjects[subject] > 1:
                 violations.append(f"{identifier}: {subject} {subjects[subject]} times")
@@ -162,18 +195,8 @@ def event_violations(stack, in_run):
         for subject in needed:
             if subjects[subject] == 0:
                 violations.append(f"{identifier} ({status} {reason}): no {subject}")
-    # The status updates must chain from pending to the final status (pending -> paid -> shipped,
-    # or straight to shipped when the order service saw the shipment first: forward only).
-    chains = collections.defaultdict(list)
-    for identifier, previous, current in stack.sql(
-            f"SELECT o.identifier, l.data->>'previous_status', l.data->>'status' "
-            f"FROM tb_order o JOIN tb_event_log l ON l.order_id = o.id "
-            f"WHERE {in_run} AND l.event_type = 'events.order.status_updated' "
-            f"ORDER BY o.identifier, l.stream_seq"):
-        chains[identifier].append((previous, current))
-    for identifier, (status, _) in final.items():
-        chain = chains.get(identifier, [])
         expected_from = "pending"
+        chain = chains.get(order_id, [])
         for previous, current in chain:
             if previous != expected_from:
                 violations.append(f"{identifier}: status update {previous} -> {current} after "

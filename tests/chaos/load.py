@@ -83,13 +83,14 @@ def seed_catalogue(stack, run_id, order_count):
     values = [(sku(run_id, name), name, price, regular_stock) for name, price in REGULAR_PRODUCTS]
     values.append((sku(run_id, SCARCE_PRODUCT[0]), SCARCE_PRODUCT[0], SCARCE_PRODUCT[1],
                    scarce_stock))
-    rows = ", ".join(f"('{s}', '{n}', {p}, {q})" for s, n, p, q in values)
-    # The order service's catalogue and the inventory worker's stock, both by SKU.
-    stack.sql(
-        "WITH catalogue (sku, name, price, quantity) AS (VALUES " + rows + "), "
-        "products AS (INSERT INTO tb_product (identifier, name, price) "
-        "  SELECT sku, name, price FROM catalogue) "
-        "INSERT INTO tb_inventory (sku, quantity) SELECT sku, quantity FROM catalogue")
+    # The order service's catalogue and the inventory worker's stock, each in its own service's
+    # tables, both by SKU.
+    stack.sql("INSERT INTO tb_product (identifier, name, price) VALUES "
+              + ", ".join(f"('{s}', '{n}', {p})" for s, n, p, _ in values),
+              service="order-service")
+    stack.sql("INSERT INTO tb_inventory (sku, quantity) VALUES "
+              + ", ".join(f"('{s}', {q})" for s, _, _, q in values),
+              service="inventory-worker")
 
 
 class LoadGenerator:
@@ -104,7 +105,8 @@ class LoadGenerator:
         self.threads = threads
         self.give_up_after = give_up_after
         self.released = 0
-        self.next_index = 0
+        self.next_index = 0  # orders taken by a thread (each then waits for its due time)
+        self.sent = 0  # orders whose first request has gone out
         self.finished = 0
         self.failed_attempts = 0
         self.lock = threading.Condition()
@@ -117,8 +119,10 @@ class LoadGenerator:
             self.lock.notify_all()
 
     def created(self):
+        """Orders sent so far: the fault schedule keys on it, so it must not count the orders
+        the threads have taken but are still pacing."""
         with self.lock:
-            return self.next_index
+            return self.sent
 
     def done(self):
         with self.lock:
@@ -151,6 +155,8 @@ class LoadGenerator:
         delay = due - time.monotonic()
         if delay > 0:
             time.sleep(delay)  # pacing an open-loop load: waiting for the clock, not a condition
+        with self.lock:
+            self.sent += 1
         return order
 
     def _run(self):

@@ -13,6 +13,7 @@ from pathlib import Path
 from harness.errors import Fatal
 from harness.paths import Repo
 from harness.stack.env_file import read_env_file
+from harness.stack.services import SERVICES, variable_stem
 from harness.stack.stack import Stack as HarnessStack
 from harness.ui import Ui
 
@@ -28,6 +29,10 @@ class Stack:
         self.database_url = env["DATABASE_URL"]
         self.graphql_url = env["GRAPHQL_URL"]
         self.token = env["TOKEN"]
+        # Each service's own role on its own database (the same database for all, unless the
+        # stack was brought up with --split-databases).
+        self.service_database_urls = {
+            service: env[f"{variable_stem(service)}_DATABASE_URL"] for service in SERVICES}
         # A cluster's env names every node's monitoring URL; a single server has one.
         self.monitor_urls = env.get("NATS_MONITOR_URLS", env["NATS_MONITOR_URL"]).split(",")
         # The harness's own lines ("payment-worker: killed (pid …)") would drown the run's
@@ -67,18 +72,24 @@ class Stack:
             return 1
         return 0
 
-    def sql(self, statement):
-        """Rows of one statement as lists of strings (psql's unaligned, tab-separated output)."""
+    def exit_code(self, target):
+        """The exit status of TARGET's last run (128+N for signal N), or None."""
+        return self._harness.procs.exit_code(target)
+
+    def sql(self, statement, service=None):
+        """Rows of one statement as lists of strings (psql's unaligned, tab-separated output):
+        as SERVICE's role on its database, or as the owner of the order service's."""
+        url = self.service_database_urls[service] if service else self.database_url
         result = subprocess.run(
-            ["psql", self.database_url, "-X", "-q", "-At", "-F", "\t", "-v", "ON_ERROR_STOP=1",
+            ["psql", url, "-X", "-q", "-At", "-F", "\t", "-v", "ON_ERROR_STOP=1",
              "-c", statement],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=60, check=False)
         if result.returncode != 0:
             raise RuntimeError(f"psql failed: {result.stderr.strip()}\nstatement: {statement}")
         return [line.split("\t") for line in result.stdout.splitlines() if line != ""]
 
-    def sql_value(self, statement):
-        rows = self.sql(statement)
+    def sql_value(self, statement, service=None):
+        rows = self.sql(statement, service)
         return rows[0][0] if rows else None
 
     def consumer_states(self):

@@ -6,6 +6,7 @@
 
 #include "child_process.hpp"
 #include "http_client.hpp"
+#include "runtime/service_names.hpp"
 #include "worker_fixture.hpp"
 
 namespace choreo::testing {
@@ -29,9 +30,8 @@ class DeadLetterTest : public WorkerFixture {
     const auto& env = StackEnv::current();
     extra_env.push_back("DATABASE_URL=" + env.database_url());
     // Each service's dead letters through its own role, as ./dev dlq runs it.
-    for (const char* stem : {"ORDER_SERVICE", "INVENTORY_WORKER", "PAYMENT_WORKER",
-                             "SHIPPING_WORKER", "EVENT_MONITOR"}) {
-      const auto variable = std::string(stem) + "_DATABASE_URL";
+    for (const auto service : runtime::kServiceNames) {
+      const auto variable = runtime::database_url_variable(service);
       extra_env.push_back(variable + "=" + env.get(variable));
     }
     extra_env.push_back("NATS_URL=" + env.nats_url());

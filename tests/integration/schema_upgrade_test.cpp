@@ -3,7 +3,6 @@
 // whole flow then runs on it, every service connected as its own role.
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
@@ -37,13 +36,6 @@ std::vector<db::MigrationSource> migrations_up_to(std::string_view last) {
       sources.push_back(source);
   }
   return sources;
-}
-
-std::string database_url_variable(std::string_view service) {
-  std::string variable = runtime::service_schema(service) + "_DATABASE_URL";
-  std::transform(variable.begin(), variable.end(), variable.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return variable;
 }
 
 class SchemaUpgradeTest : public ::testing::Test {
@@ -167,7 +159,8 @@ TEST_F(SchemaUpgradeTest, ADatabaseOfThePreviousSchemaUpgradesInPlaceAndRunsTheF
   std::map<std::string, std::map<std::string, std::string>> on_scratch;
   for (const auto service : runtime::kServiceNames) {
     on_scratch[std::string(service)] = {
-        {"DATABASE_URL", scratch_.url_as(StackEnv::current().get(database_url_variable(service)))}};
+        {"DATABASE_URL",
+         scratch_.url_as(StackEnv::current().get(runtime::database_url_variable(service)))}};
   }
   move_services(on_scratch);
   // The shipping worker's event from before the upgrade goes out, and the monitor logs it.

@@ -31,10 +31,7 @@ const std::map<std::string, std::vector<std::string>> kOwnTables = {
 };
 
 std::string database_url_of(const std::string& service) {
-  std::string variable = runtime::service_schema(service) + "_DATABASE_URL";
-  for (auto& c : variable)
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return StackEnv::current().get(variable);
+  return StackEnv::current().get(runtime::database_url_variable(service));
 }
 
 // The error `sql` ends in, run as `connection`'s role ("" when it succeeds).

@@ -14,12 +14,13 @@ from .ui import Ui
 
 USAGE = """Usage: ./dev COMMAND
 
-  up [--nats-cluster]
+  up [--nats-cluster] [--split-databases]
                      install missing Debian packages, build the services, and run the whole
                      system locally in .stack/ (PostgreSQL 127.0.0.1:55432, NATS 127.0.0.1:14222,
                      services on 8080, 9101-9104); writes .stack/env. Safe to run again.
                      --nats-cluster: three JetStream nodes (the first on 14222), the stream at 3
-                     replicas.
+                     replicas. --split-databases: a database per service on the one server, each
+                     reached only by its service's *_DATABASE_URL.
   down [--wipe]      stop what `up` started; --wipe also deletes the stack's data
   status             what runs in .stack/
   logs TARGET [-f]   the log of postgres, nats or a service in .stack/ (-f: follow)
@@ -31,7 +32,7 @@ USAGE = """Usage: ./dev COMMAND
                      and run each for its share of SECONDS (default 600); not part of CI
   chaos [OPTIONS]    orders under a seeded schedule of crashes and restarts of every service,
                      NATS and PostgreSQL on .stack-chaos/, then the invariants (./dev chaos --help)
-  bench [--quick] [--rate N] [--keep]
+  bench [--quick] [--rate N] [--split-databases] [--keep]
                      load test on a fresh private stack (.stack-bench/, Release build in
                      build-release/): saturation, latency, reads, then the invariants
                      (./dev bench --help)

@@ -46,6 +46,11 @@ class Repo:
     def chaos_stack(self) -> Path:
         return self.root / ".stack-chaos"
 
+    @property
+    def split_stack(self) -> Path:
+        """./dev test's stack with a database per service."""
+        return self.root / ".stack-split"
+
     def bench_stack(self, env: Mapping[str, str] = os.environ) -> Path:
         given = env.get("CHOREO_BENCH_STACK_DIR")
         return Path(given).resolve() if given else self.root / ".stack-bench"

@@ -45,10 +45,7 @@ void alter_role_password(pqxx::connection& connection, const std::string& role,
 void set_service_passwords(const CommandContext& context, pqxx::connection& connection) {
   for (const auto name : runtime::kServiceNames) {
     const auto role = runtime::service_schema(std::string(name));
-    std::string variable = role;
-    for (auto& c : variable)
-      c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
-    variable += "_DATABASE_URL";
+    const auto variable = runtime::database_url_variable(name);
     const auto url = context.env.optional(variable);
     if (!url)
       continue;

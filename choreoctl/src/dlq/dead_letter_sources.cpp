@@ -14,17 +14,15 @@ std::vector<DeadLetterSource> dead_letter_sources(const config::EnvReader& env) 
   for (const auto name : runtime::kServiceNames) {
     const std::string service(name);
     const auto schema = runtime::service_schema(service);
-    std::string stem = schema;
-    for (auto& c : stem)
-      c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
-    auto url = env.optional(stem + "_DATABASE_URL");
+    const auto variable = runtime::database_url_variable(service);
+    auto url = env.optional(variable);
     if (!url)
       url = owner;
     if (!url) {
       throw config::ConfigError(
           "configuration: set DATABASE_URL (the database owner's URL, e.g. "
           "postgresql://orders:orders@127.0.0.1:55432/orders) or each service's " +
-          stem + "_DATABASE_URL");
+          variable);
     }
     sources.push_back({{service, schema}, *url});
   }

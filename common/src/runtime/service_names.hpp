@@ -24,6 +24,17 @@ inline std::string service_schema(std::string_view service_name) {
   return schema;
 }
 
+// The environment variable naming a service's own database URL, its role's:
+// payment-worker -> PAYMENT_WORKER_DATABASE_URL (docs/configuration.md).
+inline std::string database_url_variable(std::string_view service_name) {
+  auto variable = service_schema(service_name);
+  for (auto& c : variable) {
+    if (c >= 'a' && c <= 'z')
+      c = static_cast<char>(c - 'a' + 'A');
+  }
+  return variable + "_DATABASE_URL";
+}
+
 // For the database owner, who sees every schema: one of the messaging tables each service has
 // (tb_outbox, tb_inbox, tb_dead_letter) over all five services, as a subquery to put after FROM:
 // "(SELECT * FROM order_service.tb_outbox UNION ALL ...) AS alias" (alias: the table's name when

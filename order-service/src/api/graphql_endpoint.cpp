@@ -72,11 +72,12 @@ GraphQLEndpointSettings load_graphql_endpoint_settings(const config::EnvReader& 
 
 GraphQLEndpoint::GraphQLEndpoint(GraphQLEndpointSettings settings, const graphql::Schema& schema,
                                  const TokenVerifier& verifier, db::ConnectionPool& pool,
-                                 const runtime::FaultPoints& faults)
+                                 const ReadModels& read_models, const runtime::FaultPoints& faults)
     : settings_(settings),
       schema_(schema),
       verifier_(verifier),
       pool_(pool),
+      read_models_(read_models),
       faults_(faults),
       operations_(std::make_unique<PreparedOperationCache>(schema, settings.limits)) {}
 
@@ -84,7 +85,8 @@ GraphQLEndpoint::~GraphQLEndpoint() = default;
 
 std::vector<db::PreparedStatement> GraphQLEndpoint::prepared_statements() {
   auto statements = OrderStore::prepared_statements();
-  // The read models share this service's database (docs/database.md, "Read models").
+  // The read models, for when they share this service's database (docs/database.md, "Read
+  // models"); ReadModels' own pools prepare them where they do not.
   for (auto& statement : OrderStore::read_model_statements())
     statements.push_back(std::move(statement));
   // The subscription hub's transactions begin with it (the endpoint's own use ApiSession):
@@ -170,7 +172,7 @@ graphql::ExecutionResult GraphQLEndpoint::run(const std::string& user,
       {
         ApiSession session(*connection, user,
                            mutation ? ApiSession::Mode::kReadWrite : ApiSession::Mode::kReadOnly);
-        OrderStore store(session);
+        OrderStore store(session, read_models_.runners());
         ApiContext context{user, store};
         std::any request_context = &context;
         graphql::ExecutionOptions options;

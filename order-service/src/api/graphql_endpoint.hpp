@@ -5,6 +5,7 @@
 #include <string>
 
 #include "api/prepared_operation_cache.hpp"
+#include "api/read_models.hpp"
 #include "auth/token_verifier.hpp"
 #include "db/connection_pool.hpp"
 #include "graphql/executor.hpp"
@@ -34,7 +35,7 @@ class GraphQLEndpoint {
  public:
   GraphQLEndpoint(GraphQLEndpointSettings settings, const graphql::Schema& schema,
                   const TokenVerifier& verifier, db::ConnectionPool& pool,
-                  const runtime::FaultPoints& faults);
+                  const ReadModels& read_models, const runtime::FaultPoints& faults);
   ~GraphQLEndpoint();
 
   // The statements the endpoint's transactions use, for the pool to prepare.
@@ -45,6 +46,9 @@ class GraphQLEndpoint {
   void on_mutation_committed(std::function<void()> hook) {
     on_mutation_committed_ = std::move(hook);
   }
+
+  // Where the read models of a request (HTTP or WebSocket) run.
+  ReadModelRunners read_models() const { return read_models_.runners(); }
 
   void mount(http::Router& router, const std::string& path = "/graphql");
   http::HttpResponse handle(const http::HttpRequest& request) const;
@@ -61,6 +65,7 @@ class GraphQLEndpoint {
   const graphql::Schema& schema_;
   const TokenVerifier& verifier_;
   db::ConnectionPool& pool_;
+  const ReadModels& read_models_;
   const runtime::FaultPoints& faults_;
   std::function<void()> on_mutation_committed_;
   // Behind a pointer so that handle() stays const: remembering a document changes no outcome.

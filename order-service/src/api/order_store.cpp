@@ -116,15 +116,16 @@ std::vector<db::PreparedStatement> OrderStore::read_model_statements() {
 #undef CHOREO_ORDER_COLUMNS
 #undef CHOREO_ISO_TIME
 
-OrderStore::OrderStore(StatementRunner& statements, StatementRunner& read_models)
-    : statements_(statements), read_models_(read_models) {}
+OrderStore::OrderStore(StatementRunner& statements, ReadModelRunners read_models)
+    : statements_(statements),
+      order_events_(read_models.order_events ? *read_models.order_events : statements),
+      stock_(read_models.stock ? *read_models.stock : statements) {}
 
-OrderStore::OrderStore(StatementRunner& statements) : OrderStore(statements, statements) {}
-
-OrderStore::OrderStore(pqxx::transaction_base& transaction)
+OrderStore::OrderStore(pqxx::transaction_base& transaction, ReadModelRunners read_models)
     : owned_statements_(std::make_unique<TransactionStatements>(transaction)),
       statements_(*owned_statements_),
-      read_models_(*owned_statements_) {}
+      order_events_(read_models.order_events ? *read_models.order_events : *owned_statements_),
+      stock_(read_models.stock ? *read_models.stock : *owned_statements_) {}
 
 void OrderStore::remember(const OrderRecord& record) {
   seen_.emplace(record.pk, record.id);
@@ -226,7 +227,7 @@ std::vector<ProductRecord> OrderStore::products() {
     return products;
   // The inventory's stock, by SKU; a product it holds no stock of has none available.
   std::map<std::string, int> available;
-  for (const auto& row : read_models_.run("read_model_stock", {array_literal(skus)}))
+  for (const auto& row : stock_.run("read_model_stock", {array_literal(skus)}))
     available[row[0].as<std::string>()] = row[1].as<int>();
   for (auto& product : products) {
     if (const auto found = available.find(product.sku); found != available.end())
@@ -300,7 +301,7 @@ const std::vector<OrderEventRecord>& OrderStore::events(std::int64_t order_pk) {
     }
   }
   if (!ids.empty()) {
-    for (const auto& row : read_models_.run("read_model_order_events", {array_literal(ids)})) {
+    for (const auto& row : order_events_.run("read_model_order_events", {array_literal(ids)})) {
       events_[pk_of.at(row[0].as<std::string>())].push_back(
           {row[1].as<std::string>(), row[2].as<std::string>(), row[3].as<std::string>()});
     }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "api/order_records.hpp"
+#include "api/read_models.hpp"
 #include "api/statement_runner.hpp"
 #include "db/connection_pool.hpp"
 
@@ -29,12 +30,11 @@ class OrderStore {
   // the connections that `read_models` runs on prepare.
   static std::vector<db::PreparedStatement> read_model_statements();
 
-  // The service's own statements run on `statements`, the read models' on `read_models`.
-  OrderStore(StatementRunner& statements, StatementRunner& read_models);
-  // Both on one runner: the read models share this service's database.
-  explicit OrderStore(StatementRunner& statements);
+  // The service's own statements run on `statements`; each read model's on its runner, or on
+  // `statements` too when it has none (it shares this service's database).
+  explicit OrderStore(StatementRunner& statements, ReadModelRunners read_models = {});
   // In a transaction the caller has begun (as order_api, the user set) and will end.
-  explicit OrderStore(pqxx::transaction_base& transaction);
+  explicit OrderStore(pqxx::transaction_base& transaction, ReadModelRunners read_models = {});
 
   // nullopt when no visible order has this id (including ids that are not UUIDs).
   std::optional<OrderRecord> order(std::string_view id);
@@ -61,7 +61,8 @@ class OrderStore {
 
   std::unique_ptr<StatementRunner> owned_statements_;  // for the transaction constructor
   StatementRunner& statements_;
-  StatementRunner& read_models_;
+  StatementRunner& order_events_;
+  StatementRunner& stock_;
   std::map<std::int64_t, std::string> seen_;  // pk -> id of every order returned
   std::set<std::int64_t> items_loaded_, payments_loaded_, shipments_loaded_, events_loaded_;
   std::map<std::int64_t, std::vector<OrderItemRecord>> items_;

@@ -10,6 +10,10 @@ namespace pqxx {
 class transaction_base;
 }
 
+namespace choreo::db {
+class ConnectionPool;
+}
+
 namespace choreo::order_service {
 
 // A statement parameter in PostgreSQL's text form; nullopt is SQL NULL.
@@ -31,6 +35,17 @@ class TransactionStatements final : public StatementRunner {
 
  private:
   pqxx::transaction_base& transaction_;
+};
+
+// Runs each on a connection of `pool` of its own, outside any transaction: for the read models
+// when they live in another database than the request's own (each statement is one read).
+class PoolStatements final : public StatementRunner {
+ public:
+  explicit PoolStatements(db::ConnectionPool& pool) : pool_(pool) {}
+  pqxx::result run(const std::string& statement, const std::vector<SqlParam>& params) override;
+
+ private:
+  db::ConnectionPool& pool_;
 };
 
 }  // namespace choreo::order_service

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "api/graphql_endpoint.hpp"
 #include "config/env.hpp"
 #include "runtime/interruptible_sleep.hpp"
 #include "ws/token_expiry.hpp"
@@ -44,7 +45,7 @@ GraphQLWsEndpoint::GraphQLWsEndpoint(GraphQLWsSettings settings, const graphql::
                                      const TokenVerifier& verifier, db::ConnectionPool& pool)
     : settings_(std::move(settings)),
       verifier_(verifier),
-      hub_(settings_.hub, schema, pool),
+      hub_(settings_.hub, schema, pool, endpoint.read_models()),
       operations_("websocket operations", settings_.worker_threads,
                   settings_.max_queued_operations),
       services_{schema, endpoint, limits, hub_, operations_},

@@ -29,8 +29,8 @@ std::optional<StatusUpdate> decode_status_update(std::string_view payload) {
 }
 
 SubscriptionHub::SubscriptionHub(SubscriptionHubSettings settings, const graphql::Schema& schema,
-                                 db::ConnectionPool& pool)
-    : settings_(settings), schema_(schema), pool_(pool) {
+                                 db::ConnectionPool& pool, ReadModelRunners read_models)
+    : settings_(settings), schema_(schema), pool_(pool), read_models_(read_models) {
   for (int i = 0; i < std::max(1, settings_.threads); ++i) {
     shards_.push_back(
         std::make_unique<WorkQueue>("subscription delivery", 1, settings_.max_pending));
@@ -145,7 +145,7 @@ void SubscriptionHub::deliver(const StatusUpdate& update) {
       return;
 
     transaction.exec_prepared("api_begin", owner);
-    OrderStore store(transaction);
+    OrderStore store(transaction, read_models_);
     auto record = store.order(update.order_id);
     if (!record)
       return;  // row-level security does not show it to this user

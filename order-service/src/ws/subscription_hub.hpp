@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "api/read_models.hpp"
 #include "db/connection_pool.hpp"
 #include "graphql/executor.hpp"
 #include "graphql/schema.hpp"
@@ -63,8 +64,9 @@ class SubscriptionHub {
  public:
   using Key = std::uint64_t;
 
+  // `read_models`: where Order.events and Product.available read (GraphQLEndpoint's).
   SubscriptionHub(SubscriptionHubSettings settings, const graphql::Schema& schema,
-                  db::ConnectionPool& pool);
+                  db::ConnectionPool& pool, ReadModelRunners read_models);
   ~SubscriptionHub();
   SubscriptionHub(const SubscriptionHub&) = delete;
   SubscriptionHub& operator=(const SubscriptionHub&) = delete;
@@ -90,6 +92,7 @@ class SubscriptionHub {
   SubscriptionHubSettings settings_;
   const graphql::Schema& schema_;
   db::ConnectionPool& pool_;
+  ReadModelRunners read_models_;
   std::vector<std::unique_ptr<WorkQueue>> shards_;
 
   mutable std::mutex mutex_;

@@ -1,42 +1,103 @@
 #include "bench_database.hpp"
 
 #include <pqxx/pqxx>
+#include <unordered_map>
 
 #include "runtime/service_names.hpp"
 
 namespace choreo::bench {
 
-BenchDatabase::BenchDatabase(const std::string& url)
-    : connection_(std::make_unique<pqxx::connection>(url)) {}
+namespace {
+
+// order id -> a count, from `sql` (order id, count) on `connection`.
+std::unordered_map<std::string, long long> counts_by_order(pqxx::connection& connection,
+                                                           const std::string& sql) {
+  pqxx::nontransaction tx(connection);
+  std::unordered_map<std::string, long long> counts;
+  for (const auto& row : tx.exec(sql))
+    counts.emplace(row[0].as<std::string>(), row[1].as<long long>());
+  return counts;
+}
+
+}  // namespace
+
+BenchDatabase::BenchDatabase(const std::string& orders_url,
+                             std::map<std::string, std::string> service_urls)
+    : connection_(std::make_unique<pqxx::connection>(orders_url)),
+      service_urls_(std::move(service_urls)) {}
 
 BenchDatabase::~BenchDatabase() = default;
 
+pqxx::connection& BenchDatabase::service(const std::string& name) {
+  const auto url = service_urls_.find(name);
+  if (url == service_urls_.end())
+    return *connection_;
+  auto& connection = services_[name];
+  if (!connection)
+    connection = std::make_unique<pqxx::connection>(url->second);
+  return *connection;
+}
+
+std::vector<std::string> BenchDatabase::order_ids(long long order_watermark,
+                                                  const std::string& status) {
+  pqxx::nontransaction tx(*connection_);
+  std::vector<std::string> ids;
+  for (const auto& row :
+       tx.exec_params("SELECT id::text FROM tb_order WHERE pk_order > $1 AND status = $2",
+                      order_watermark, status))
+    ids.push_back(row[0].as<std::string>());
+  return ids;
+}
+
+long long BenchDatabase::dead_letters() {
+  long long total = 0;
+  for (const auto name : runtime::kServiceNames) {
+    pqxx::nontransaction tx(service(std::string(name)));
+    total +=
+        tx.exec1("SELECT count(*) FROM " + runtime::service_schema(name) + ".tb_dead_letter")[0]
+            .as<long long>();
+  }
+  return total;
+}
+
 std::vector<std::string> BenchDatabase::seed_catalogue(const std::string& run_id, int count,
                                                        int stock) {
-  pqxx::work tx(*connection_, "bench_seed");
   std::vector<std::string> skus;
-  for (int i = 0; i < count; ++i) {
-    auto sku = "bench-" + run_id + "-" + std::to_string(i);
-    // The order service's catalogue and the inventory worker's stock, both by SKU.
+  for (int i = 0; i < count; ++i)
+    skus.push_back("bench-" + run_id + "-" + std::to_string(i));
+  // The inventory worker's stock first, then the order service's catalogue, both by SKU: a
+  // product is never on sale before its stock exists.
+  {
+    pqxx::work tx(service("inventory-worker"), "bench_seed_stock");
+    for (const auto& sku : skus)
+      tx.exec_params("INSERT INTO inventory_worker.tb_inventory (sku, quantity) VALUES ($1, $2)",
+                     sku, stock);
+    tx.commit();
+  }
+  pqxx::work tx(*connection_, "bench_seed_catalogue");
+  for (const auto& sku : skus)
     tx.exec_params(
         "INSERT INTO order_service.tb_product (identifier, name, price) "
         "VALUES ($1, 'Benchmark item', 1.00)",
         sku);
-    tx.exec_params("INSERT INTO inventory_worker.tb_inventory (sku, quantity) VALUES ($1, $2)", sku,
-                   stock);
-    skus.push_back(std::move(sku));
-  }
   tx.commit();
   return skus;
 }
 
-Watermarks BenchDatabase::watermarks() {
+void BenchDatabase::analyze_read_tables() {
   pqxx::nontransaction tx(*connection_);
-  const auto row = tx.exec1(
-      "SELECT (SELECT coalesce(max(pk_order), 0) FROM tb_order), "
-      "(SELECT count(*) FROM " +
-      runtime::every_service_table("tb_dead_letter") + ")");
-  return {row[0].as<long long>(), row[1].as<long long>()};
+  tx.exec0(
+      "ANALYZE order_service.tb_order, order_service.tb_order_item, order_service.tb_product,"
+      " order_service.tb_order_payment, order_service.tb_order_shipment");
+}
+
+Watermarks BenchDatabase::watermarks() {
+  long long orders = 0;
+  {
+    pqxx::nontransaction tx(*connection_);
+    orders = tx.exec1("SELECT coalesce(max(pk_order), 0) FROM tb_order")[0].as<long long>();
+  }
+  return {orders, dead_letters()};
 }
 
 OrderProgress BenchDatabase::progress(long long order_watermark) {
@@ -78,29 +139,32 @@ OrderProgress DrainProgress::read(BenchDatabase& database) {
 
 std::vector<std::pair<std::string, double>> BenchDatabase::shipped_recorded_at(
     long long order_watermark) {
-  pqxx::nontransaction tx(*connection_);
-  const auto rows = tx.exec_params(
-      "SELECT o.identifier, extract(epoch FROM min(e.recorded_at))::float8 "
-      "FROM tb_order o JOIN tb_event_log e ON e.order_id = o.id "
-      "WHERE o.pk_order > $1 AND e.event_type = 'events.order.shipped' GROUP BY o.identifier",
-      order_watermark);
+  std::unordered_map<std::string, std::string> identifiers;  // order id -> identifier
+  {
+    pqxx::nontransaction tx(*connection_);
+    for (const auto& row : tx.exec_params(
+             "SELECT id::text, identifier FROM tb_order WHERE pk_order > $1", order_watermark))
+      identifiers.emplace(row[0].as<std::string>(), row[1].as<std::string>());
+  }
   std::vector<std::pair<std::string, double>> times;
-  times.reserve(rows.size());
-  for (const auto& row : rows)
-    times.emplace_back(row[0].as<std::string>(), row[1].as<double>());
+  if (identifiers.empty())
+    return times;
+  pqxx::nontransaction tx(service("event-monitor"));
+  const auto rows = tx.exec(
+      "SELECT order_id::text, extract(epoch FROM min(recorded_at))::float8 "
+      "FROM event_monitor.tb_event_log WHERE event_type = 'events.order.shipped' "
+      "GROUP BY order_id");
+  times.reserve(identifiers.size());
+  for (const auto& row : rows) {
+    const auto found = identifiers.find(row[0].as<std::string>());
+    if (found != identifiers.end())
+      times.emplace_back(found->second, row[1].as<double>());
+  }
   return times;
 }
 
 long long BenchDatabase::shipped_events_logged(long long order_watermark) {
-  return count(
-      "SELECT count(DISTINCT o.pk_order) FROM tb_order o JOIN tb_event_log e ON e.order_id = o.id "
-      "WHERE o.pk_order > $1 AND e.event_type = 'events.order.shipped'",
-      order_watermark);
-}
-
-long long BenchDatabase::count(const std::string& sql, long long watermark) {
-  pqxx::nontransaction tx(*connection_);
-  return tx.exec_params1(sql, watermark)[0].as<long long>();
+  return static_cast<long long>(shipped_recorded_at(order_watermark).size());
 }
 
 std::vector<std::string> BenchDatabase::check_invariants(const Watermarks& since,
@@ -128,31 +192,41 @@ std::vector<std::string> BenchDatabase::check_invariants(const Watermarks& since
                            row[0].as<std::string>());
     }
   }
-  const struct {
-    const char* what;
-    const char* sql;
-  } checks[] = {
-      {"shipped orders without exactly one succeeded payment",
-       "SELECT count(*) FROM tb_order o WHERE o.pk_order > $1 AND o.status = 'shipped' AND "
-       "(SELECT count(*) FROM tb_payment p WHERE p.order_id = o.id "
-       "AND p.status = 'succeeded') <> 1"},
-      {"shipped orders without exactly one tb_shipping row",
-       "SELECT count(*) FROM tb_order o WHERE o.pk_order > $1 AND o.status = 'shipped' AND "
-       "(SELECT count(*) FROM tb_shipping s WHERE s.order_id = o.id) <> 1"},
-      {"inventory rows outside 0 <= reserved <= quantity",
-       "SELECT count(*) FROM tb_inventory WHERE $1 >= 0 AND "
-       "(reserved < 0 OR reserved > quantity)"},
+  // Each shipped order against what the payment and shipping workers recorded, by order id.
+  const auto shipped = order_ids(since.orders, "shipped");
+  const auto mismatched = [&shipped](const std::unordered_map<std::string, long long>& rows) {
+    long long n = 0;
+    for (const auto& id : shipped) {
+      const auto found = rows.find(id);
+      n += (found == rows.end() || found->second != 1) ? 1 : 0;
+    }
+    return n;
   };
-  for (const auto& check : checks) {
-    if (const auto n = count(check.sql, since.orders); n > 0)
-      violations.push_back(std::to_string(n) + " " + check.what);
-  }
-  if (const auto n =
-          count("SELECT count(*) - $1 FROM " + runtime::every_service_table("tb_dead_letter"),
-                since.dead_letters);
+  if (const auto n = mismatched(
+          counts_by_order(service("payment-worker"),
+                          "SELECT order_id::text, count(*) FROM payment_worker.tb_payment "
+                          "WHERE status = 'succeeded' GROUP BY order_id"));
       n > 0) {
-    violations.push_back(std::to_string(n) + " dead letters were recorded during the run");
+    violations.push_back(std::to_string(n) +
+                         " shipped orders without exactly one succeeded payment");
   }
+  if (const auto n = mismatched(counts_by_order(
+          service("shipping-worker"),
+          "SELECT order_id::text, count(*) FROM shipping_worker.tb_shipping GROUP BY order_id"));
+      n > 0) {
+    violations.push_back(std::to_string(n) + " shipped orders without exactly one tb_shipping row");
+  }
+  {
+    pqxx::nontransaction tx(service("inventory-worker"));
+    if (const auto n = tx.exec1("SELECT count(*) FROM inventory_worker.tb_inventory "
+                                "WHERE reserved < 0 OR reserved > quantity")[0]
+                           .as<long long>();
+        n > 0) {
+      violations.push_back(std::to_string(n) + " inventory rows outside 0 <= reserved <= quantity");
+    }
+  }
+  if (const auto n = dead_letters() - since.dead_letters; n > 0)
+    violations.push_back(std::to_string(n) + " dead letters were recorded during the run");
   return violations;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <memory>
 #include <pqxx/connection>
 #include <string>
@@ -40,12 +41,18 @@ struct Watermarks {
   long long dead_letters = 0;
 };
 
-// The bench's view of the stack's database, as the owning role (DATABASE_URL): it seeds its own
-// catalogue, follows orders to their end and checks the invariants. One connection; use one
-// instance per thread.
+// The bench's view of the stack's databases: it seeds its own catalogue, follows orders to their
+// end and checks the invariants, comparing the services' data by order id (each service's rows
+// read through its own URL, so the checks hold whether the services share one database or each
+// has its own). Its connections are its own; use one instance per thread.
 class BenchDatabase {
  public:
-  explicit BenchDatabase(const std::string& url);
+  // `orders_url`: the owner's URL of the order service's database (DATABASE_URL), all that
+  // following orders needs. `service_urls`: each service's own URL (service name -> its
+  // <SERVICE>_DATABASE_URL), for what the other services recorded; a service without one is read
+  // through `orders_url` (every schema in one database).
+  explicit BenchDatabase(const std::string& orders_url,
+                         std::map<std::string, std::string> service_urls = {});
   ~BenchDatabase();
   BenchDatabase(const BenchDatabase&) = delete;
   BenchDatabase& operator=(const BenchDatabase&) = delete;
@@ -55,6 +62,12 @@ class BenchDatabase {
   std::vector<std::string> seed_catalogue(const std::string& run_id, int count, int stock);
 
   Watermarks watermarks();
+  // ANALYZE of the tables an order(id) read joins, so the reads scenario measures the plans a
+  // database that has run a while has. Until autovacuum first analyzes them (up to a minute and
+  // more after a fresh database's first burst) the planner guesses 80 items per order, and the
+  // row-level-security check of the items then hashes every order of the user: 10 ms per read
+  // instead of 0.3 ms (docs/performance.md).
+  void analyze_read_tables();
   OrderProgress progress(long long order_watermark);
   ProgressAbove progress_above(long long mark);
 
@@ -67,9 +80,16 @@ class BenchDatabase {
   std::vector<std::string> check_invariants(const Watermarks& since, long long orders_created);
 
  private:
-  long long count(const std::string& sql, long long watermark);
+  // The connection to `service`'s data, opened on first use.
+  pqxx::connection& service(const std::string& service);
+  // Dead letters of every service so far (they are never deleted).
+  long long dead_letters();
+  // The ids of the orders above the watermark with this status.
+  std::vector<std::string> order_ids(long long order_watermark, const std::string& status);
 
   std::unique_ptr<pqxx::connection> connection_;
+  std::map<std::string, std::string> service_urls_;
+  std::map<std::string, std::unique_ptr<pqxx::connection>> services_;
 };
 
 // Follows the orders above a watermark to their end, reading again only those not known to be

@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "runtime/service_names.hpp"
+
 namespace choreo::bench {
 namespace {
 
@@ -113,6 +115,11 @@ BenchOptions parse_options(const std::vector<std::string>& arguments) {
   options.graphql_url = required_env("GRAPHQL_URL");
   options.token = required_env("TOKEN");
   options.database_url = required_env("DATABASE_URL");
+  for (const auto name : runtime::kServiceNames) {
+    const auto variable = runtime::database_url_variable(name);
+    if (const char* url = std::getenv(variable.c_str()); url != nullptr && *url != '\0')
+      options.service_database_urls.emplace(name, url);
+  }
   return options;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -49,6 +50,8 @@ struct BenchOptions {
   std::string graphql_url;
   std::string token;
   std::string database_url;
+  // service name -> its own <SERVICE>_DATABASE_URL, where the env file names one.
+  std::map<std::string, std::string> service_database_urls;
 };
 
 // Parses argv (without argv[0]) and the environment (GRAPHQL_URL, TOKEN, DATABASE_URL).

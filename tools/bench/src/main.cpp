@@ -66,7 +66,7 @@ void add_run_failures(const BenchOptions& options, const BenchReport& report,
 
 int run(const BenchOptions& options) {
   const auto endpoint = resolve_graphql_endpoint(options.graphql_url, options.token);
-  BenchDatabase database(options.database_url);
+  BenchDatabase database(options.database_url, options.service_database_urls);
   BenchReport report;
   report.run_id = make_run_id();
   report.quick = options.quick;
@@ -114,6 +114,8 @@ int run(const BenchOptions& options) {
   }
 
   if (options.reads) {
+    std::cerr << "bench: analyzing the tables order(id) reads\n";
+    database.analyze_read_tables();
     std::cerr << "bench: reads (" << options.read_clients << " clients, "
               << options.read_duration.count() << " s)\n";
     report.reads =

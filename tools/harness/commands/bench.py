@@ -20,13 +20,15 @@ from ..stack.stack import Stack
 from ..ui import format_duration
 from .context import Context
 
-USAGE = """Usage: ./dev bench [--quick] [--rate N] [--scenarios LIST] [--keep]
+USAGE = """Usage: ./dev bench [--quick] [--rate N] [--scenarios LIST] [--split-databases] [--keep]
 
   --quick    each scenario for a few seconds; asserts only that every order terminated (this is
              the smoke test ./dev test runs), never a speed
   --rate N   orders per second of the open-loop latency scenario (default 200)
   --scenarios LIST
              only these of saturation, latency, reads (e.g. reads,latency)
+  --split-databases
+             a database per service on the one server (the invariants compare them by order id)
   --keep     leave the bench stack (.stack-bench) running afterwards, to look around;
              stop it with ./dev stack --dir .stack-bench down
 
@@ -47,6 +49,7 @@ BENCH_TARGETS = ["choreo-bench", *SERVICE_TARGETS]
 @dataclass
 class BenchOptions:
     keep: bool = False
+    split_databases: bool = False
     generator: list[str] = field(default_factory=list)
 
 
@@ -67,6 +70,8 @@ def parse(arguments: list[str]) -> BenchOptions | None:
             options.generator += ["--scenarios", rest.pop(0)]
         elif argument == "--keep":
             options.keep = True
+        elif argument == "--split-databases":
+            options.split_databases = True
         elif argument in ("-h", "--help", "help"):
             return None
         else:
@@ -120,9 +125,9 @@ def bench_run(context: Context, build_dir: Path, options: BenchOptions,
     status = 1
     try:
         step(f"starting a fresh bench stack in {stack.label()} (default profile, durable "
-             "settings)")
+             f"settings{', a database per service' if options.split_databases else ''})")
         try:
-            stack.up_fresh("default")
+            stack.up_fresh("default", split_databases=options.split_databases)
         except Fatal as failure:
             ui.error(str(failure))
             raise Fatal(f"the bench stack did not come up (logs in {stack.dir}/logs)") from None

@@ -16,13 +16,17 @@ from ..stack.stack import Stack
 from ..ui import format_duration
 from .context import Context
 
-USAGE = """Usage: ./dev chaos [--orders N] [--seed S] [--faults F] [--nats-cluster] [--unsafe] [--keep]
+USAGE = """Usage: ./dev chaos [--orders N] [--seed S] [--faults F] [--nats-cluster] [--split-databases] [--unsafe]
+                   [--keep]
 
   --orders N      orders to create during the run (default 200)
   --seed S        the fault schedule's and the orders' seed (default: random; printed)
   --faults F      faults to inject (default: each service, NATS and PostgreSQL once; 30 or more
                   from 2,000 orders)
   --nats-cluster  three nats-server nodes, the stream at 3 replicas; faults hit one node at a time
+  --split-databases
+                  a database per service (each service reaches only its own); the invariants
+                  compare them by order id and event id
   --unsafe        every idempotency guard off (test-only switch): the run must REPORT violations,
                   which shows that the checker can fail
   --keep          leave the stack running afterwards (./dev stack --dir .stack-chaos down)"""
@@ -32,6 +36,7 @@ USAGE = """Usage: ./dev chaos [--orders N] [--seed S] [--faults F] [--nats-clust
 class ChaosOptions:
     profile: str = "chaos"
     cluster: bool = False
+    split_databases: bool = False
     keep: bool = False
     runner: list[str] = field(default_factory=list)  # arguments for tests/chaos/chaos.py
 
@@ -48,6 +53,8 @@ def parse(arguments: list[str]) -> ChaosOptions | None:
             options.runner += [argument, rest.pop(0)]
         elif argument == "--nats-cluster":
             options.cluster = True
+        elif argument == "--split-databases":
+            options.split_databases = True
         elif argument == "--unsafe":
             options.profile = "chaos-unsafe"
             options.runner.append("--expect-violations")
@@ -85,7 +92,7 @@ def chaos_run(context: Context, options: ChaosOptions, as_details: bool = False)
     stack = Stack(context.repo.chaos_stack, context.repo, ui)
     stack.steps_as_details = as_details
     try:
-        stack.up_fresh(options.profile, options.cluster)
+        stack.up_fresh(options.profile, options.cluster, options.split_databases)
     except Fatal as failure:
         ui.error(str(failure))
         raise Fatal(f"the chaos stack did not come up (logs in {stack.dir}/logs)") from None

@@ -15,11 +15,15 @@ from .context import Context
 
 
 def up(context: Context, arguments: list[str]) -> int:
-    cluster = False
+    cluster = split = False
     for argument in arguments:
-        if argument != "--nats-cluster":
-            raise UsageError("./dev up takes no arguments but --nats-cluster")
-        cluster = True
+        if argument == "--nats-cluster":
+            cluster = True
+        elif argument == "--split-databases":
+            split = True
+        else:
+            raise UsageError("./dev up takes no arguments but --nats-cluster and "
+                             "--split-databases")
     ui = context.ui
     started = time.monotonic()
     ui.steps(6)
@@ -29,7 +33,7 @@ def up(context: Context, arguments: list[str]) -> int:
     build(context.repo, ui, targets=SERVICE_TARGETS)
     stack = Stack(context.repo.default_stack, context.repo, ui)
     try:
-        stack.up("default", "fixed", cluster)
+        stack.up("default", "fixed", cluster, split)
     except Fatal as failure:
         ui.error(str(failure))
         raise Fatal("the stack is not fully up (see above); ./dev status shows what runs") \

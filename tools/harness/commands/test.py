@@ -1,10 +1,12 @@
 """`./dev test`: every test. Dependencies, the build, unit tests and the source checks, then a
 fresh test stack (.stack-test, free ports, test profile) for the integration, conformance,
-acceptance and walkthrough tests, then the reduced chaos run, the quick bench and the compose
-check on stacks of their own. A phase that cannot run is a failure, never a skip."""
+acceptance and walkthrough tests, then the reduced chaos run, the acceptance tests and the
+walkthrough and the reduced chaos run again with a database per service, the quick bench and
+the compose check on stacks of their own. A phase that cannot run is a failure, never a skip."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import time
@@ -110,7 +112,7 @@ def test(context: Context, arguments: list[str]) -> int:
     if arguments:
         raise UsageError("./dev test takes no arguments")
     repo, ui = context.repo, context.ui
-    runner = PhaseRunner(context, 14)
+    runner = PhaseRunner(context, 17)
     python_env = dict(context.env, PYTHONPATH=repo.python_path())
 
     if context.skip_deps:
@@ -147,16 +149,8 @@ def test(context: Context, arguments: list[str]) -> int:
                  "--output-on-failure"], "ctest -L integration", env=stack_env))
             runner.run("graphql conformance",
                        lambda: run_conformance(context, build_dir, stack_env))
-            acceptance = repo.root / "tests" / "test_choreography.py"
-            runner.run("acceptance (pytest)", lambda: (
-                require_file(acceptance, "the acceptance suite"),
-                checked_run(["/usr/bin/python3", "-m", "pytest", str(acceptance), "-q"],
-                            "pytest", env=stack_env, cwd=repo.root)))
-            walkthrough = repo.root / "tests" / "walkthrough.sh"
-            runner.run("walkthrough", lambda: (
-                require_file(walkthrough, "the walkthrough"),
-                checked_run(["bash", str(walkthrough)], "the walkthrough", env=stack_env,
-                            cwd=repo.root)))
+            runner.run("acceptance (pytest)", lambda: run_acceptance(context, stack_env))
+            runner.run("walkthrough", lambda: run_walkthrough(context, stack_env))
         else:
             for name in stack_phases:
                 runner.not_run(name, "no test stack")
@@ -176,6 +170,30 @@ def test(context: Context, arguments: list[str]) -> int:
             raise Fatal(f"the reduced chaos run failed (status {status})")
 
     runner.run("chaos (reduced)", reduced_chaos)
+
+    # The checker's own check: with every idempotency guard off and one forced redelivery, the
+    # invariants must report the double charges (`./dev chaos --unsafe`).
+    def checker_check() -> None:
+        options = ChaosOptions(profile="chaos-unsafe", runner=[
+            "--orders", "100", "--seed", str(CHAOS_CI_SEED), "--expect-violations"])
+        status = chaos_run(context, options, as_details=True)
+        if status != 0:
+            raise Fatal("with idempotency off the chaos checker found no violation "
+                        f"(status {status}): it would not notice double effects")
+
+    runner.run("chaos (checker check)", checker_check)
+    # The same with a database per service: the seed's pytest and the walkthrough on a stack of
+    # their own, then the reduced chaos run, whose invariants compare the databases.
+    runner.run("split databases", lambda: split_databases_suites(context))
+
+    def reduced_chaos_split() -> None:
+        options = ChaosOptions(split_databases=True,
+                               runner=["--orders", "200", "--seed", str(CHAOS_CI_SEED)])
+        status = chaos_run(context, options, as_details=True)
+        if status != 0:
+            raise Fatal(f"the reduced chaos run on split databases failed (status {status})")
+
+    runner.run("chaos (split dbs)", reduced_chaos_split)
     # A smoke test of ./dev bench: every order terminates and every invariant holds under a
     # short saturation; it asserts no speed.
     runner.run("bench (quick)", lambda: bench_smoke(context))
@@ -187,10 +205,65 @@ def test(context: Context, arguments: list[str]) -> int:
     return runner.summary()
 
 
+def run_acceptance(context: Context, stack_env: Mapping[str, str]) -> None:
+    acceptance = context.repo.root / "tests" / "test_choreography.py"
+    require_file(acceptance, "the acceptance suite")
+    checked_run(["/usr/bin/python3", "-m", "pytest", str(acceptance), "-q"], "pytest",
+                env=stack_env, cwd=context.repo.root)
+
+
+def run_walkthrough(context: Context, stack_env: Mapping[str, str]) -> None:
+    walkthrough = context.repo.root / "tests" / "walkthrough.sh"
+    require_file(walkthrough, "the walkthrough")
+    checked_run(["bash", str(walkthrough)], "the walkthrough", env=stack_env,
+                cwd=context.repo.root)
+
+
+def split_databases_suites(context: Context) -> None:
+    """A fresh stack with a database per service (.stack-split), the seed's pytest and the
+    walkthrough against it, and the stack stopped again."""
+    ui = context.ui
+    stack = Stack(context.repo.split_stack, context.repo, ui)
+    stack.steps_as_details = True
+    try:
+        stack.up_fresh("test", split_databases=True)
+        ui.ok(f"one database per service: {', '.join(stack.databases())}")
+        stack_env = {**context.env, **read_env_file(stack.env_file)}
+        run_acceptance(context, stack_env)
+        run_walkthrough(context, stack_env)
+        check_dead_letters_listed(context, stack, stack_env)
+    except Fatal:
+        show_stack_logs(context, stack)
+        raise
+    finally:
+        ui.say(f"stopping the split-databases stack (logs stay in {stack.dir}/logs)")
+        if stack.exists() and not stack.down():
+            ui.warn("the split-databases stack did not stop cleanly")
+
+
+def check_dead_letters_listed(context: Context, stack: Stack, stack_env: Mapping[str, str]) -> None:
+    """choreoctl reads every service's dead letters through that service's own URL: on a split
+    stack, five databases. It must answer with one JSON list (its exit status says whether it
+    reached them all)."""
+    result = subprocess.run([str(stack.choreoctl()), "dlq", "list", "--all", "--json"],
+                            env=dict(stack_env), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, timeout=60, check=False)
+    if result.returncode != 0:
+        raise Fatal(f"choreoctl dlq list on the split databases exited {result.returncode}:\n"
+                    f"{result.stderr.strip()}")
+    try:
+        letters = json.loads(result.stdout)
+    except json.JSONDecodeError as error:
+        raise Fatal(f"choreoctl dlq list --json printed no JSON ({error})") from None
+    if not isinstance(letters, list):
+        raise Fatal("choreoctl dlq list --json printed no list")
+    context.ui.ok(f"choreoctl dlq list read the five databases ({len(letters)} dead letters)")
+
+
 def show_stack_logs(context: Context, stack: Stack) -> None:
     ui = context.ui
     ui.say("")
-    ui.say("Tail of each service log of the test stack:")
+    ui.say(f"Tail of each service log of {stack.label()}:")
     for name in [*SERVICES, "nats"]:
         log = stack.component_log(name)
         if log.exists():

@@ -39,9 +39,11 @@ Verbs on one component:
                                        waits for the status to be recorded.
 
 Verbs on the whole stack:
-  up [--profile P] [--nats-cluster]    PostgreSQL, NATS (3 nodes with --nats-cluster), schema,
+  up [--profile P] [--nats-cluster] [--split-databases]
+                                       PostgreSQL, NATS (3 nodes with --nats-cluster), schema,
                                        env file, the services. P: default, test, chaos or
                                        chaos-unsafe. Stacks other than .stack use free ports.
+                                       --split-databases: a database per service.
   down [--wipe]                        stop everything it started; --wipe deletes its data too
 """
 
@@ -159,7 +161,7 @@ def stack_command(repo: Repo, ui: Ui, arguments: list[str]) -> int:
 
 
 def stack_up(stack: Stack, arguments: list[str]) -> int:
-    profile, cluster = "default", False
+    profile, cluster, split = "default", False, False
     rest = list(arguments)
     while rest:
         argument = rest.pop(0)
@@ -169,13 +171,15 @@ def stack_up(stack: Stack, arguments: list[str]) -> int:
             profile = rest.pop(0)
         elif argument == "--nats-cluster":
             cluster = True
+        elif argument == "--split-databases":
+            split = True
         else:
             raise UsageError(f"unexpected argument '{argument}' for up")
     port_mode = "fixed" if stack.dir == stack.repo.default_stack else "free"
     stack.ui.steps(4)
     started = time.monotonic()
     try:
-        stack.up(profile, port_mode, cluster)
+        stack.up(profile, port_mode, cluster, split)
     except Exception:
         stack.ui.error(f"{stack.label()} is not fully up (see above)")
         raise

@@ -27,6 +27,9 @@ class StackConfig:
     nats_monitor_ports: list[int] = field(default_factory=list)
     nats_cluster_ports: list[int] = field(default_factory=list)
     service_ports: dict[str, int] = field(default_factory=dict)
+    # A database per service on the one server (./dev up --split-databases), each reached only
+    # by its service's URL; otherwise one database, `orders`, with every service's schema.
+    split_databases: bool = False
 
     @property
     def nats_port(self) -> int:
@@ -50,6 +53,7 @@ class StackConfig:
             "NATS_NODE_PORTS": " ".join(map(str, self.nats_ports)),
             "NATS_NODE_MONITOR_PORTS": " ".join(map(str, self.nats_monitor_ports)),
             "NATS_NODE_CLUSTER_PORTS": " ".join(map(str, self.nats_cluster_ports)),
+            "SPLIT_DATABASES": "yes" if self.split_databases else "no",
         }
         for service in SERVICES:
             values[f"PORT_{variable_stem(service)}"] = str(self.service_ports.get(service, ""))
@@ -82,6 +86,7 @@ class StackConfig:
             nats_monitor_ports=ports("NATS_NODE_MONITOR_PORTS", values.get("NATS_MONITOR_PORT",
                                                                            "")),
             nats_cluster_ports=ports("NATS_NODE_CLUSTER_PORTS"),
+            split_databases=values.get("SPLIT_DATABASES") == "yes",
             service_ports={service: int(values[f"PORT_{variable_stem(service)}"])
                            for service in SERVICES
                            if values.get(f"PORT_{variable_stem(service)}")})

@@ -172,6 +172,17 @@ log_line_prefix = '%m [%p] %q%u@%d '
                                 "postgres", "-d", "postgres"], input_text=ENSURE_DATABASE)
         if result.status != 0:
             raise Fatal(f"could not create role/database 'orders': {result.output.strip()}")
+        # With --split-databases, one database per worker besides `orders` (the order
+        # service's), each owned by the same owner, which migrates them all.
+        for database in self.stack.databases()[1:]:
+            statement = (f"SELECT 'CREATE DATABASE {database} OWNER orders' WHERE NOT EXISTS "
+                         f"(SELECT FROM pg_database WHERE datname = '{database}')\n\\gexec\n")
+            result = self.as_owner([str(bin_dir() / "psql"), "-X", "-q", "-v",
+                                    "ON_ERROR_STOP=1", "-h", str(self.socket_dir), "-p",
+                                    str(self.port), "-U", "postgres", "-d", "postgres"],
+                                   input_text=statement)
+            if result.status != 0:
+                raise Fatal(f"could not create database '{database}': {result.output.strip()}")
 
     def clear_stale_lock(self) -> None:
         """A postmaster.pid naming a zombie (killed, not yet reaped) blocks a start although no

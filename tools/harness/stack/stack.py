@@ -125,14 +125,42 @@ class Stack:
 
     # --- addresses ------------------------------------------------------------------------
 
+    def database_name(self, service: str) -> str:
+        """Where SERVICE's data lives: `orders`, or with --split-databases a database of its own
+        (the order service keeps `orders`, so DATABASE_URL and psql still find the orders)."""
+        if not self.config.split_databases or service == "order-service":
+            return "orders"
+        return f"orders_{service_role(service)}"
+
+    def databases(self) -> list[str]:
+        """Every database of the stack, `orders` first."""
+        return list(dict.fromkeys(self.database_name(service) for service in SERVICES))
+
+    def owner_url(self, database: str = "orders") -> str:
+        return f"postgresql://orders:orders@127.0.0.1:{self.config.pg_port}/{database}"
+
     def database_url(self) -> str:
-        """The database owner's: migrations, psql, the tests."""
-        return f"postgresql://orders:orders@127.0.0.1:{self.config.pg_port}/orders"
+        """The database owner's on `orders`: migrations, psql, the tests."""
+        return self.owner_url()
+
+    def role_url(self, role: str, database: str) -> str:
+        """ROLE (password = role name, a local stack's) on DATABASE."""
+        return f"postgresql://{role}:{role}@127.0.0.1:{self.config.pg_port}/{database}"
 
     def service_database_url(self, service: str) -> str:
-        """What SERVICE connects with: its own role (password = role name, a local stack's)."""
-        role = service_role(service)
-        return f"postgresql://{role}:{role}@127.0.0.1:{self.config.pg_port}/orders"
+        """What SERVICE connects with: its own role, on its own database."""
+        return self.role_url(service_role(service), self.database_name(service))
+
+    def read_model_urls(self) -> dict[str, str]:
+        """Where the order service reads the two read models when they live in the event
+        monitor's and the inventory worker's databases (as its own role); {} when they share its
+        database."""
+        if not self.config.split_databases:
+            return {}
+        role = service_role("order-service")
+        return {"ORDER_EVENTS_DATABASE_URL": self.role_url(role,
+                                                           self.database_name("event-monitor")),
+                "STOCK_DATABASE_URL": self.role_url(role, self.database_name("inventory-worker"))}
 
     def service_database_urls(self) -> dict[str, str]:
         """ORDER_SERVICE_DATABASE_URL … for every service."""
@@ -270,6 +298,7 @@ class Stack:
                "LOG_LEVEL": self.config.log_level, "LOG_FORMAT": self.config.log_format}
         if service == "order-service":
             env["JWT_SECRET"] = self.jwt_secret()
+            env.update(self.read_model_urls())
         if self.config.nats_cluster:
             # In a cluster the stream keeps a copy on every node: one node down loses nothing.
             env["NATS_STREAM_REPLICAS"] = "3"
@@ -417,7 +446,8 @@ class Stack:
         return self.postgres.pid() is not None or self.nats.pid() is not None or any(
             self.service_pid(service) is not None for service in SERVICES)
 
-    def configure(self, profile: str, port_mode: str, nats_cluster: bool) -> None:
+    def configure(self, profile: str, port_mode: str, nats_cluster: bool,
+                  split_databases: bool = False) -> None:
         """Settings for a stack about to come up. A stack with something still running keeps the
         settings it runs with; otherwise it takes the new ones (and, for free ports, new free
         ports)."""
@@ -439,7 +469,7 @@ class Stack:
                              build_dir=self.repo.build_dir,
                              log_level=os.environ.get("LOG_LEVEL") or "info",
                              log_format=os.environ.get("LOG_FORMAT") or "text",
-                             nats_cluster=nats_cluster)
+                             nats_cluster=nats_cluster, split_databases=split_databases)
         if port_mode == "fixed":
             config.pg_port = DEFAULT_PG_PORT
             nats_ports, monitor_ports = [DEFAULT_NATS_PORT], [DEFAULT_NATS_MONITOR_PORT]
@@ -466,15 +496,22 @@ class Stack:
             raise Fatal(f"{choreoctl} is missing: build first (./dev build)")
         log = self.dir / "logs" / "migrate.log"
         offset = self.log_size(log)
-        # The services' URLs go along: migrate gives each service's role its password.
-        result = run([str(choreoctl), "migrate"], env={
-            "PATH": SYSTEM_PATH, "HOME": os.environ.get("HOME", "/"),
-            "DATABASE_URL": self.database_url(), **self.service_database_urls()}, timeout=300)
-        with open(log, "a") as file:
-            file.write(f"\n=== {now_iso()}: choreoctl migrate ===\n{result.output}")
-        if result.status != 0:
-            raise Fatal(f"choreoctl migrate failed\n{self.log_tail(log, offset)}")
-        self.ui.ok(f"schema is up to date (log: {log})")
+        # Every database gets the whole schema (each service uses its own schema of its own
+        # database). The services' URLs go along: migrate gives each service's role its password.
+        for database in self.databases():
+            result = run([str(choreoctl), "migrate"], env={
+                "PATH": SYSTEM_PATH, "HOME": os.environ.get("HOME", "/"),
+                "DATABASE_URL": self.owner_url(database), **self.service_database_urls()},
+                timeout=300)
+            with open(log, "a") as file:
+                file.write(f"\n=== {now_iso()}: choreoctl migrate ({database}) ===\n"
+                           f"{result.output}")
+            if result.status != 0:
+                raise Fatal(f"choreoctl migrate failed on {database}\n"
+                            f"{self.log_tail(log, offset)}")
+        where = "database" if len(self.databases()) == 1 else \
+            f"{len(self.databases())} databases ({', '.join(self.databases())})"
+        self.ui.ok(f"schema is up to date in the {where} (log: {log})")
 
     def step(self, text: str) -> None:
         """A numbered step of its own, or (inside a phase of ./dev test) a detail line."""
@@ -483,11 +520,12 @@ class Stack:
         else:
             self.ui.step(text)
 
-    def up(self, profile: str, port_mode: str, nats_cluster: bool = False) -> None:
+    def up(self, profile: str, port_mode: str, nats_cluster: bool = False,
+           split_databases: bool = False) -> None:
         """PostgreSQL, NATS, the schema, the env file, the services: four steps (the caller has
         begun the steps with room for them)."""
         with self.locked():
-            self.configure(profile, port_mode, nats_cluster)
+            self.configure(profile, port_mode, nats_cluster, split_databases)
             self.step("starting PostgreSQL")
             self.postgres.start()
             self.step("starting NATS JetStream (a 3-node cluster)" if self.config.nats_cluster
@@ -583,14 +621,15 @@ class Stack:
             finally:
                 self.ui = loud
 
-    def up_fresh(self, profile: str, nats_cluster: bool = False) -> None:
+    def up_fresh(self, profile: str, nats_cluster: bool = False,
+                 split_databases: bool = False) -> None:
         """The stack stopped if running, wiped, and brought up anew on free ports, so a run
         never depends on what an earlier one left behind."""
         with self.locked(), self.quietly():
             if self.exists() and not self.down():
                 self.ui.warn(f"the earlier stack in {self.label()} did not stop cleanly")
             self.wipe()
-        self.up(profile, "free", nats_cluster)
+        self.up(profile, "free", nats_cluster, split_databases)
 
     def process_ids(self) -> dict[str, int]:
         """name -> PID of every running process of the stack (PostgreSQL: the postmaster)."""

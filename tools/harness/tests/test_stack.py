@@ -15,7 +15,8 @@ from harness.processes import wait_until
 from harness.stack.procs import StackProcesses, read_proc
 from harness.stack.services import (PROFILES, every_service_table, profile_env, service_role,
                                      variable_stem)
-from harness.stack.stack import describe_extra
+from harness.paths import Repo
+from harness.stack.stack import Stack, describe_extra
 from harness.supervise import exit_status
 
 SERVICES = {"order-service", "payment-worker"}
@@ -53,8 +54,30 @@ class StackConfigTest(unittest.TestCase):
                              nats_cluster=True, nats_ports=[20002, 20010, 20011],
                              nats_monitor_ports=[20003, 20012, 20013],
                              nats_cluster_ports=[20014, 20015, 20016],
-                             service_ports={"order-service": 20004, "event-monitor": 20008})
+                             service_ports={"order-service": 20004, "event-monitor": 20008},
+                             split_databases=True)
         self.assertEqual(StackConfig.from_text(config.to_text()), config)
+
+    def test_a_database_per_service_only_when_split(self):
+        with tempfile.TemporaryDirectory() as folder:
+            stack = Stack(Path(folder), Repo(Path(folder)))
+            stack._config = StackConfig(pg_port=5555)
+            self.assertEqual(stack.databases(), ["orders"])
+            self.assertEqual(stack.service_database_url("payment-worker"),
+                             "postgresql://payment_worker:payment_worker@127.0.0.1:5555/orders")
+            self.assertEqual(stack.read_model_urls(), {})
+            stack._config = StackConfig(pg_port=5555, split_databases=True)
+            self.assertEqual(stack.databases(), [
+                "orders", "orders_inventory_worker", "orders_payment_worker",
+                "orders_shipping_worker", "orders_event_monitor"])
+            self.assertEqual(stack.service_database_url("order-service"),
+                             "postgresql://order_service:order_service@127.0.0.1:5555/orders")
+            self.assertEqual(
+                stack.service_database_url("event-monitor"),
+                "postgresql://event_monitor:event_monitor@127.0.0.1:5555/orders_event_monitor")
+            self.assertEqual(stack.read_model_urls()["STOCK_DATABASE_URL"],
+                             "postgresql://order_service:order_service@127.0.0.1:5555/"
+                             "orders_inventory_worker")
 
     def test_reads_a_stack_conf_from_before_clusters(self):
         config = StackConfig.from_text("STACK_PROFILE=test\nPG_PORT=1\nNATS_PORT=2\n"
