@@ -7,6 +7,7 @@ on the existing build; `./dev test` runs it as its "dev commands" phase.
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import shlex
@@ -31,6 +32,12 @@ ENV_KEYS = ["STACK_DIR", "CHOREO_DEV", "DATABASE_URL", "NATS_URL", "NATS_MONITOR
             "EVENT_MONITOR_URL", "ORDER_SERVICE_DATABASE_URL", "INVENTORY_WORKER_DATABASE_URL",
             "PAYMENT_WORKER_DATABASE_URL", "SHIPPING_WORKER_DATABASE_URL",
             "EVENT_MONITOR_DATABASE_URL"]
+
+
+def jwt_claims(token: str) -> dict:
+    """A JWT's payload, unverified: what the token says, for checking what was minted."""
+    payload = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
 
 
 def dev(*arguments: str, timeout: float = 300) -> subprocess.CompletedProcess:
@@ -82,7 +89,8 @@ class WithoutAStack(unittest.TestCase):
     def test_bad_options_are_usage_errors(self):
         for command in (["up", "--bogus"], ["test", "extra"], ["chaos", "--orders", "many"],
                         ["bench", "--rate", "0"], ["dlq", "nothing"],
-                        ["stack", "--dir", str(STACK), "frob"], ["fuzz", "x"]):
+                        ["stack", "--dir", str(STACK), "frob"], ["fuzz", "x"],
+                        ["token", "--bogus"], ["token", "a", "b"]):
             result = dev(*command)
             self.assertEqual(result.returncode, 2, f"{command}: {result.stdout}{result.stderr}")
             self.assertIn("error:", result.stderr, command)
@@ -92,16 +100,23 @@ class WithoutAStack(unittest.TestCase):
         # documented, and neither may be a crash.
         default = ROOT / ".stack"
         status, token = dev("status"), dev("token")
+        operator = dev("token", "--operator")
         if (default / "stack.conf").exists():
             self.assertIn(f"Stack {default}", status.stdout)
             if (default / "secrets" / "jwt_secret").exists():
                 self.assertEqual(token.returncode, 0, token.stderr)
                 self.assertEqual(token.stdout.strip().count("."), 2)
+                self.assertNotIn("roles", jwt_claims(token.stdout.strip()))
+                self.assertEqual(operator.returncode, 0, operator.stderr)
+                claims = jwt_claims(operator.stdout.strip())
+                self.assertEqual(claims["sub"], "operator")
+                self.assertEqual(claims["roles"], ["operator"])
         else:
             self.assertEqual(status.returncode, 1)
             self.assertIn("no stack in", status.stdout)
-            self.assertEqual(token.returncode, 1)
-            self.assertIn("no stack yet: run ./dev up first", token.stderr)
+            for answer in (token, operator):
+                self.assertEqual(answer.returncode, 1)
+                self.assertIn("no stack yet: run ./dev up first", answer.stderr)
 
 
 class OnAStackOfItsOwn(unittest.TestCase):

@@ -24,7 +24,9 @@ USAGE = """Usage: ./dev COMMAND
   down [--wipe]      stop what `up` started; --wipe also deletes the stack's data
   status             what runs in .stack/
   logs TARGET [-f]   the log of postgres, nats or a service in .stack/ (-f: follow)
-  token [SUB]        a 7-day token for the .stack/ services (default SUB: demo)
+  token [--operator] [SUB]
+                     a 7-day token for the .stack/ services (default SUB: demo);
+                     --operator: an operator's token (roles: operator)
   test               every test: unit, then integration/acceptance on a fresh .stack-test/
   build [ARGS…]      configure and build into build/ (ARGS go to cmake --build, e.g. --target X)
   deps               install the missing Debian packages only

@@ -3,6 +3,7 @@
 #include <jwt/jwt.hpp>
 #include <sstream>
 
+#include "auth/token_verifier.hpp"
 #include "cli/dispatch.hpp"
 #include "commands/commands.hpp"
 #include "config/env.hpp"
@@ -50,6 +51,27 @@ TEST(TokenCommand, DefaultsToTheDemoUserForADay) {
             86400);
 }
 
+TEST(TokenCommand, AnOperatorTokenListsTheRoleWhereTheServicesReadIt) {
+  const std::string secret = "an-hs256-secret-of-more-than-32-characters";
+  for (const std::string claim : {"", "realm_access.roles"}) {
+    std::map<std::string, std::string> environment{{"JWT_SECRET", secret}};
+    if (!claim.empty())
+      environment["JWT_ROLES_CLAIM"] = claim;
+    const auto outcome = run({"token", "--operator"}, environment);
+    ASSERT_EQ(outcome.code, kExitOk) << outcome.err;
+    const auto token = outcome.out.substr(0, outcome.out.size() - 1);
+    // The services' own verifier, configured from the same environment.
+    const auth::TokenVerifier verifier(auth::load_token_settings(config::EnvReader(environment)));
+    const auto principal = verifier.verify(token);
+    EXPECT_EQ(principal.subject, "operator");
+    EXPECT_EQ(principal.roles, std::vector<std::string>{"operator"}) << claim;
+  }
+  const auto user = run({"token", "--sub", "alice"}, {{"JWT_SECRET", secret}});
+  ASSERT_EQ(user.code, kExitOk) << user.err;
+  const auth::TokenVerifier verifier(auth::TokenSettings{secret, {}, {}});
+  EXPECT_TRUE(verifier.verify(user.out.substr(0, user.out.size() - 1)).roles.empty());
+}
+
 TEST(TokenCommand, MissingSecretIsAConfigError) {
   const auto outcome = run({"token"}, {});
   EXPECT_EQ(outcome.code, kExitUsage);
@@ -84,7 +106,7 @@ TEST(MigrateCommand, UnreachableDatabaseIsAOneLineFailure) {
 TEST(HelpCommand, DescribesACommand) {
   const auto outcome = run({"help", "token"}, {});
   EXPECT_EQ(outcome.code, kExitOk);
-  EXPECT_NE(outcome.out.find("token [--sub SUB] [--ttl DURATION]"), std::string::npos);
+  EXPECT_NE(outcome.out.find("token [--sub SUB] [--ttl DURATION] [--operator]"), std::string::npos);
   EXPECT_NE(outcome.out.find("JWT_SECRET"), std::string::npos);
   EXPECT_EQ(run({"help", "nope"}, {}).code, kExitUsage);
 }

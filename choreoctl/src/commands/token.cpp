@@ -1,5 +1,6 @@
 #include <chrono>
 
+#include "auth/token_verifier.hpp"
 #include "cli/options.hpp"
 #include "commands/commands.hpp"
 #include "config/env.hpp"
@@ -13,11 +14,12 @@ constexpr auto kMaxTtl = std::chrono::hours(24 * 366);
 constexpr std::size_t kMaxSubjectLength = 255;  // tb_user.identifier's limit
 
 int run_token(const CommandContext& context) {
-  const auto args = parse_args(context.args, {"sub", "ttl"});
+  const auto args = parse_args(context.args, {"sub", "ttl"}, 0, {"operator"});
   const auto secret =
       context.env.required("JWT_SECRET", "the HS256 secret the order service verifies tokens with");
 
-  const auto subject = args.option("sub").value_or("demo");
+  const bool operator_token = args.flag("operator");
+  const auto subject = args.option("sub").value_or(operator_token ? "operator" : "demo");
   if (subject.empty() || subject.size() > kMaxSubjectLength) {
     throw UsageError("--sub must be 1 to " + std::to_string(kMaxSubjectLength) +
                      " characters long");
@@ -39,6 +41,12 @@ int run_token(const CommandContext& context) {
   // Tokens must also pass the service's iss/aud checks when those are configured.
   claims.issuer = context.env.optional("OIDC_ISSUER_URL");
   claims.audience = context.env.optional("OIDC_AUDIENCE");
+  if (operator_token) {
+    claims.roles = {std::string(auth::kOperatorRole)};
+    // Where the services read roles (auth::TokenSettings): the same variable, the same default.
+    claims.roles_claim =
+        context.env.string_or("JWT_ROLES_CLAIM", std::string(auth::kDefaultRolesClaim));
+  }
   context.out << make_hs256_token(secret, claims) << "\n";
   return kExitOk;
 }
@@ -47,10 +55,12 @@ int run_token(const CommandContext& context) {
 
 Command token_command() {
   return Command{
-      "token", "token [--sub SUB] [--ttl DURATION]",
-      "print an HS256 token for the order service (user SUB, default demo)",
+      "token", "token [--sub SUB] [--ttl DURATION] [--operator]",
+      "print an HS256 token for the services (user SUB, default demo)",
       "Reads JWT_SECRET. The token carries sub, iat and exp (--ttl: default 24h, e.g. 30m or\n"
-      "168h), plus iss and aud when OIDC_ISSUER_URL / OIDC_AUDIENCE are set.",
+      "168h), plus iss and aud when OIDC_ISSUER_URL / OIDC_AUDIENCE are set. --operator: an\n"
+      "operator's token (sub default operator) whose roles claim (JWT_ROLES_CLAIM, default\n"
+      "roles) lists operator, for the dashboard and the operator's write actions.",
       run_token};
 }
 

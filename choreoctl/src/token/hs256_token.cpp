@@ -17,6 +17,16 @@ std::string make_hs256_token(const std::string& secret, const TokenClaims& claim
     token.add_claim("iss", *claims.issuer);
   if (claims.audience)
     token.add_claim("aud", *claims.audience);
+  if (!claims.roles.empty()) {
+    // "realm_access.roles" -> {"realm_access": {"roles": [...]}}
+    auto path = claims.roles_claim;
+    nlohmann::json value = claims.roles;
+    for (auto dot = path.rfind('.'); dot != std::string::npos; dot = path.rfind('.')) {
+      value = nlohmann::json{{path.substr(dot + 1), std::move(value)}};
+      path.resize(dot);
+    }
+    token.add_claim(path, value);
+  }
   return token.signature();
 }
 

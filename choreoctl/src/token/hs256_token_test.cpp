@@ -4,6 +4,8 @@
 
 #include <jwt/jwt.hpp>
 
+#include "auth/token_verifier.hpp"
+
 namespace choreo::ctl {
 namespace {
 
@@ -49,6 +51,34 @@ TEST(MakeHs256Token, AnotherSecretDoesNotVerify) {
   jwt::decode(token, jwt::params::algorithms({"HS256"}), error, jwt::params::secret("wrong"),
               jwt::params::verify(true));
   EXPECT_TRUE(error);
+}
+
+TEST(MakeHs256Token, AnOperatorTokenPassesTheServicesVerifierWithItsRole) {
+  const std::string secret = "an-hs256-secret-of-more-than-32-characters";
+  for (const std::string claim : {"roles", "realm_access.roles"}) {
+    TokenClaims claims;
+    claims.subject = "ops";
+    claims.issued_at = std::chrono::system_clock::now();
+    claims.ttl = std::chrono::minutes(5);
+    claims.roles = {std::string(auth::kOperatorRole)};
+    claims.roles_claim = claim;
+    auth::TokenSettings settings{secret, {}, {}};
+    settings.roles_claim = claim;
+    const auto principal = auth::TokenVerifier(settings).verify(make_hs256_token(secret, claims));
+    EXPECT_EQ(principal.subject, "ops");
+    EXPECT_TRUE(principal.has_role(auth::kOperatorRole)) << claim;
+  }
+}
+
+TEST(MakeHs256Token, AUserTokenCarriesNoRoles) {
+  TokenClaims claims;
+  claims.subject = "alice";
+  claims.issued_at = std::chrono::system_clock::now();
+  claims.ttl = std::chrono::hours(1);
+  const auto decoded =
+      jwt::decode(make_hs256_token("k", claims), jwt::params::algorithms({"HS256"}),
+                  jwt::params::secret("k"), jwt::params::verify(true));
+  EXPECT_FALSE(decoded.payload().has_claim("roles"));
 }
 
 }  // namespace

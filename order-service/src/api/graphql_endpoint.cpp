@@ -71,7 +71,7 @@ GraphQLEndpointSettings load_graphql_endpoint_settings(const config::EnvReader& 
 }
 
 GraphQLEndpoint::GraphQLEndpoint(GraphQLEndpointSettings settings, const graphql::Schema& schema,
-                                 const TokenVerifier& verifier, db::ConnectionPool& pool,
+                                 const auth::TokenVerifier& verifier, db::ConnectionPool& pool,
                                  const ReadModels& read_models, const runtime::FaultPoints& faults)
     : settings_(settings),
       schema_(schema),
@@ -106,10 +106,11 @@ void GraphQLEndpoint::mount(http::Router& router, const std::string& path) {
 
 http::HttpResponse GraphQLEndpoint::handle(const http::HttpRequest& request) const {
   const auto media = negotiate_media_type(request.header("accept"));
-  Principal principal;
+  auth::Principal principal;
   try {
-    principal = verifier_.verify(TokenVerifier::bearer_token(request.header("authorization")));
-  } catch (const Unauthenticated& error) {
+    principal =
+        verifier_.verify(auth::TokenVerifier::bearer_token(request.header("authorization")));
+  } catch (const auth::Unauthenticated& error) {
     return error_response(401, media, error.what(), "UNAUTHENTICATED")
         .with_header("WWW-Authenticate", "Bearer");
   }

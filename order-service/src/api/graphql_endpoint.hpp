@@ -34,7 +34,7 @@ GraphQLEndpointSettings load_graphql_endpoint_settings(const config::EnvReader& 
 class GraphQLEndpoint {
  public:
   GraphQLEndpoint(GraphQLEndpointSettings settings, const graphql::Schema& schema,
-                  const TokenVerifier& verifier, db::ConnectionPool& pool,
+                  const auth::TokenVerifier& verifier, db::ConnectionPool& pool,
                   const ReadModels& read_models, const runtime::FaultPoints& faults);
   ~GraphQLEndpoint();
 
@@ -63,7 +63,7 @@ class GraphQLEndpoint {
  private:
   GraphQLEndpointSettings settings_;
   const graphql::Schema& schema_;
-  const TokenVerifier& verifier_;
+  const auth::TokenVerifier& verifier_;
   db::ConnectionPool& pool_;
   const ReadModels& read_models_;
   const runtime::FaultPoints& faults_;

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "api/lru_map.hpp"
+#include "cache/lru_map.hpp"
 #include "graphql/executor.hpp"
 #include "graphql/schema.hpp"
 
@@ -31,7 +31,7 @@ class PreparedOperationCache {
  private:
   const graphql::Schema& schema_;
   graphql::RequestLimits limits_;
-  LruMap<graphql::PreparedOperation> operations_;
+  cache::LruMap<graphql::PreparedOperation> operations_;
 };
 
 }  // namespace choreo::order_service

@@ -42,7 +42,7 @@ GraphQLWsSettings load_graphql_ws_settings(const config::EnvReader& env) {
 
 GraphQLWsEndpoint::GraphQLWsEndpoint(GraphQLWsSettings settings, const graphql::Schema& schema,
                                      const GraphQLEndpoint& endpoint, graphql::RequestLimits limits,
-                                     const TokenVerifier& verifier, db::ConnectionPool& pool)
+                                     const auth::TokenVerifier& verifier, db::ConnectionPool& pool)
     : settings_(std::move(settings)),
       verifier_(verifier),
       hub_(settings_.hub, schema, pool, endpoint.read_models()),

@@ -46,7 +46,7 @@ class GraphQLWsEndpoint {
  public:
   GraphQLWsEndpoint(GraphQLWsSettings settings, const graphql::Schema& schema,
                     const GraphQLEndpoint& endpoint, graphql::RequestLimits limits,
-                    const TokenVerifier& verifier, db::ConnectionPool& pool);
+                    const auth::TokenVerifier& verifier, db::ConnectionPool& pool);
   ~GraphQLWsEndpoint();
   GraphQLWsEndpoint(const GraphQLWsEndpoint&) = delete;
   GraphQLWsEndpoint& operator=(const GraphQLWsEndpoint&) = delete;
@@ -65,7 +65,7 @@ class GraphQLWsEndpoint {
   void run_clock(const std::stop_token& stop);
 
   const GraphQLWsSettings settings_;
-  const TokenVerifier& verifier_;
+  const auth::TokenVerifier& verifier_;
   SubscriptionHub hub_;
   WorkQueue operations_;
   SessionServices services_;

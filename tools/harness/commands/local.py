@@ -83,11 +83,15 @@ def logs(context: Context, arguments: list[str]) -> int:
 
 
 def token(context: Context, arguments: list[str]) -> int:
-    subject = arguments[0] if arguments else "demo"
+    operator = "--operator" in arguments
+    rest = [argument for argument in arguments if argument != "--operator"]
+    if len(rest) > 1 or any(argument.startswith("-") for argument in rest):
+        raise UsageError("usage: ./dev token [--operator] [SUB]")
+    subject = rest[0] if rest else ("operator" if operator else "demo")
     stack = default_stack(context)
     if not stack.exists() or not stack.jwt_secret_file.is_file():
         raise Fatal("no stack yet: run ./dev up first")
-    context.ui.say(stack.make_token(subject))
+    context.ui.say(stack.make_token(subject, operator=operator))
     return 0
 
 

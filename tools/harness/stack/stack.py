@@ -211,12 +211,14 @@ class Stack:
     def jwt_secret(self) -> str:
         return self.jwt_secret_file.read_text().strip()
 
-    def make_token(self, subject: str) -> str:
-        """A token for SUBJECT signed with the stack's secret, valid 7 days."""
+    def make_token(self, subject: str, operator: bool = False) -> str:
+        """A token for SUBJECT signed with the stack's secret, valid 7 days; with `operator`,
+        one whose roles claim lists operator."""
         choreoctl = self.choreoctl()
         if not os.access(choreoctl, os.X_OK):
             raise Fatal(f"{choreoctl} is missing: build first (./dev build)")
-        arguments = [str(choreoctl), "token", "--sub", subject, "--ttl", "168h"]
+        arguments = [str(choreoctl), "token", "--sub", subject, "--ttl", "168h",
+                     *(["--operator"] if operator else [])]
         result = run(arguments, env={"PATH": SYSTEM_PATH, "JWT_SECRET": self.jwt_secret()},
                      timeout=30)
         if result.status != 0:

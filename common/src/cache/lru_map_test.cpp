@@ -1,10 +1,10 @@
-#include "api/lru_map.hpp"
+#include "cache/lru_map.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace choreo::order_service {
+namespace choreo::cache {
 namespace {
 
 TEST(LruMap, FindsWhatWasPut) {
@@ -45,4 +45,4 @@ TEST(LruMap, ErasesAndHoldsNothingWithoutCapacity) {
 }
 
 }  // namespace
-}  // namespace choreo::order_service
+}  // namespace choreo::cache

@@ -7,7 +7,7 @@
 
 #include "config/env.hpp"
 
-namespace choreo::order_service {
+namespace choreo::auth {
 namespace {
 
 const std::string kSecret = "an-hs256-secret-of-more-than-32-characters";
@@ -25,8 +25,10 @@ std::string sign(const std::string& algorithm, const std::string& secret,
   for (const auto& [name, value] : claims) {
     if (value.is_string()) {
       token.add_claim(name, value.get<std::string>());
-    } else {
+    } else if (value.is_number_integer()) {
       token.add_claim(name, value.get<std::int64_t>());
+    } else {
+      token.add_claim(name, value);  // a list or an object, as JSON
     }
   }
   return token.signature();
@@ -136,6 +138,56 @@ TEST(TokenVerifier, ChecksIssuerAndAudienceOnlyWhenConfigured) {
   EXPECT_THROW(verifier({}, "billing").verify(token), Unauthenticated);
 }
 
+TEST(TokenVerifier, ReadsRolesFromAListOrASpaceSeparatedString) {
+  const auto exp = now_plus(std::chrono::hours(1));
+  const auto listed = verifier().verify(
+      sign("HS256", kSecret, {{"sub", "ops"}, {"exp", exp}, {"roles", {"viewer", "operator"}}}));
+  EXPECT_EQ(listed.roles, (std::vector<std::string>{"viewer", "operator"}));
+  EXPECT_TRUE(listed.has_role(kOperatorRole));
+  const auto spaced = verifier().verify(
+      sign("HS256", kSecret, {{"sub", "ops"}, {"exp", exp}, {"roles", " operator  viewer"}}));
+  EXPECT_EQ(spaced.roles, (std::vector<std::string>{"operator", "viewer"}));
+  const auto none = verifier().verify(sign("HS256", kSecret, {{"sub", "alice"}, {"exp", exp}}));
+  EXPECT_TRUE(none.roles.empty());
+  EXPECT_FALSE(none.has_role(kOperatorRole));
+}
+
+TEST(TokenVerifier, ReadsRolesFromTheConfiguredClaimOnly) {
+  const auto exp = now_plus(std::chrono::hours(1));
+  const auto token = sign("HS256", kSecret,
+                          {{"sub", "ops"},
+                           {"exp", exp},
+                           {"roles", {"viewer"}},
+                           {"realm_access", {{"roles", {"operator"}}}}});
+  TokenSettings nested{kSecret, {}, {}};
+  nested.roles_claim = "realm_access.roles";
+  EXPECT_EQ(TokenVerifier(nested).verify(token).roles, (std::vector<std::string>{"operator"}));
+  EXPECT_FALSE(verifier().verify(token).has_role(kOperatorRole));
+  nested.roles_claim = "realm_access.groups";  // absent: no roles, not an error
+  EXPECT_TRUE(TokenVerifier(nested).verify(token).roles.empty());
+}
+
+TEST(TokenVerifier, RejectsRolesThatAreNotStrings) {
+  const auto exp = now_plus(std::chrono::hours(1));
+  for (const nlohmann::json& roles : {nlohmann::json{{"operator", true}}, nlohmann::json{1, 2}}) {
+    try {
+      verifier().verify(sign("HS256", kSecret, {{"sub", "ops"}, {"exp", exp}, {"roles", roles}}));
+      FAIL() << roles.dump();
+    } catch (const Unauthenticated& error) {
+      EXPECT_STREQ(error.what(), "the token's roles claim must be a list of strings");
+    }
+  }
+}
+
+TEST(TokenVerifier, ARememberedTokenKeepsItsRoles) {
+  const auto verify = verifier();
+  const auto token =
+      sign("HS256", kSecret,
+           {{"sub", "ops"}, {"exp", now_plus(std::chrono::hours(1))}, {"roles", {"operator"}}});
+  EXPECT_TRUE(verify.verify(token).has_role(kOperatorRole));
+  EXPECT_TRUE(verify.verify(token).has_role(kOperatorRole));
+}
+
 TEST(TokenVerifier, RejectsGarbage) {
   const std::vector<std::string> tokens = {"", "x", "a.b.c", "....", std::string(10000, 'a')};
   for (const auto& token : tokens) {
@@ -165,7 +217,19 @@ TEST(TokenSettings, SecretMustBeLongEnough) {
       std::map<std::string, std::string>{{"JWT_SECRET", kSecret}, {"OIDC_AUDIENCE", "orders"}}));
   EXPECT_EQ(settings.audience, "orders");
   EXPECT_FALSE(settings.issuer.has_value());
+  EXPECT_EQ(settings.roles_claim, "roles");
+}
+
+TEST(TokenSettings, RolesClaimIsANameOrADottedPath) {
+  const auto with_claim = [](const std::string& claim) {
+    return load_token_settings(config::EnvReader(
+        std::map<std::string, std::string>{{"JWT_SECRET", kSecret}, {"JWT_ROLES_CLAIM", claim}}));
+  };
+  EXPECT_EQ(with_claim("realm_access.roles").roles_claim, "realm_access.roles");
+  for (const auto* bad : {".roles", "roles.", "a..b"}) {
+    EXPECT_THROW(with_claim(bad), config::ConfigError) << bad;
+  }
 }
 
 }  // namespace
-}  // namespace choreo::order_service
+}  // namespace choreo::auth

@@ -1,11 +1,12 @@
 #include "auth/token_verifier.hpp"
 
+#include <algorithm>
 #include <jwt/jwt.hpp>
 
-#include "api/lru_map.hpp"
+#include "cache/lru_map.hpp"
 #include "config/env.hpp"
 
-namespace choreo::order_service {
+namespace choreo::auth {
 namespace {
 
 constexpr std::size_t kMaxTokenLength = 8192;
@@ -24,7 +25,51 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
+// The value at a dotted path of nested objects ("realm_access.roles"), or nullptr.
+const nlohmann::json* claim_at(const nlohmann::json& claims, std::string_view path) {
+  const nlohmann::json* value = &claims;
+  while (true) {
+    const auto dot = path.find('.');
+    const std::string name(path.substr(0, dot));
+    if (!value->is_object() || !value->contains(name))
+      return nullptr;
+    value = &(*value)[name];
+    if (dot == std::string_view::npos)
+      return value;
+    path.remove_prefix(dot + 1);
+  }
+}
+
+std::vector<std::string> roles_in(const nlohmann::json& claims, const std::string& claim) {
+  std::vector<std::string> roles;
+  const auto* value = claim_at(claims, claim);
+  if (value == nullptr || value->is_null())
+    return roles;
+  if (value->is_string()) {  // "operator viewer", as OAuth writes `scope`
+    const auto text = value->get<std::string>();
+    for (std::size_t start = 0; start < text.size();) {
+      const auto end = std::min(text.find(' ', start), text.size());
+      if (end > start)
+        roles.push_back(text.substr(start, end - start));
+      start = end + 1;
+    }
+    return roles;
+  }
+  if (!value->is_array())
+    throw Unauthenticated("the token's " + claim + " claim must be a list of strings");
+  for (const auto& entry : *value) {
+    if (!entry.is_string())
+      throw Unauthenticated("the token's " + claim + " claim must be a list of strings");
+    roles.push_back(entry.get<std::string>());
+  }
+  return roles;
+}
+
 }  // namespace
+
+bool Principal::has_role(std::string_view role) const {
+  return std::find(roles.begin(), roles.end(), role) != roles.end();
+}
 
 TokenSettings load_token_settings(const config::EnvReader& env) {
   TokenSettings settings;
@@ -36,12 +81,18 @@ TokenSettings load_token_settings(const config::EnvReader& env) {
   }
   settings.issuer = env.optional("OIDC_ISSUER_URL");
   settings.audience = env.optional("OIDC_AUDIENCE");
+  settings.roles_claim = env.string_or("JWT_ROLES_CLAIM", std::string(kDefaultRolesClaim));
+  if (settings.roles_claim.empty() || settings.roles_claim.front() == '.' ||
+      settings.roles_claim.back() == '.' || settings.roles_claim.find("..") != std::string::npos) {
+    throw config::ConfigError("configuration: JWT_ROLES_CLAIM \"" + settings.roles_claim +
+                              "\" is not a claim name; give e.g. roles or realm_access.roles");
+  }
   return settings;
 }
 
 TokenVerifier::TokenVerifier(TokenSettings settings)
     : settings_(std::move(settings)),
-      accepted_(std::make_unique<LruMap<Accepted>>(settings_.cache_capacity)) {}
+      accepted_(std::make_unique<cache::LruMap<Accepted>>(settings_.cache_capacity)) {}
 
 TokenVerifier::~TokenVerifier() = default;
 TokenVerifier::TokenVerifier(TokenVerifier&&) noexcept = default;
@@ -71,14 +122,14 @@ Principal TokenVerifier::verify(std::string_view token) const {
   const auto now = std::chrono::system_clock::now();
   if (auto accepted = accepted_->find(token)) {
     if (now <= accepted->valid_until) {
-      return Principal{std::move(accepted->subject)};
+      return std::move(accepted->principal);
     }
     accepted_->erase(token);  // expired: the full check below says so
   }
   std::optional<std::chrono::system_clock::time_point> valid_until;
   auto principal = verify_uncached(token, valid_until);
   if (valid_until && now <= *valid_until) {
-    accepted_->put(std::string(token), Accepted{principal.subject, *valid_until});
+    accepted_->put(std::string(token), Accepted{principal, *valid_until});
   }
   return principal;
 }
@@ -133,7 +184,7 @@ Principal TokenVerifier::verify_uncached(
             std::chrono::seconds(static_cast<std::int64_t>(exp)) + settings_.leeway);
       }
     }
-    return Principal{std::move(subject)};
+    return Principal{std::move(subject), roles_in(claims, settings_.roles_claim)};
   } catch (const Unauthenticated&) {
     throw;
   } catch (const jwt::TokenExpiredError&) {
@@ -150,4 +201,4 @@ Principal TokenVerifier::verify_uncached(
   }
 }
 
-}  // namespace choreo::order_service
+}  // namespace choreo::auth

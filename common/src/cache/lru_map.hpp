@@ -9,7 +9,7 @@
 #include <unordered_map>
 #include <utility>
 
-namespace choreo::order_service {
+namespace choreo::cache {
 
 // A thread-safe map of at most `capacity` entries that forgets the least recently used one to
 // make room. For caches on the request path: clients repeat the same few documents and tokens,
@@ -71,4 +71,4 @@ class LruMap {
   std::unordered_map<std::string_view, typename Entries::iterator> index_;
 };
 
-}  // namespace choreo::order_service
+}  // namespace choreo::cache
