@@ -12,6 +12,12 @@ prometheus::Counter& event_counter(prometheus::Registry& registry, const std::st
       .Add({{"consumer", durable}, {"outcome", outcome}});
 }
 
+prometheus::Gauge& state_gauge(prometheus::Registry& registry, const std::string& durable,
+                               const std::string& name, const std::string& help) {
+  return prometheus::BuildGauge().Name(name).Help(help).Register(registry).Add(
+      {{"consumer", durable}});
+}
+
 }  // namespace
 
 ConsumerMetrics::ConsumerMetrics(prometheus::Registry& registry, const std::string& durable)
@@ -41,11 +47,28 @@ ConsumerMetrics::ConsumerMetrics(prometheus::Registry& registry, const std::stri
                         .Add({{"consumer", durable}},
                              prometheus::Histogram::BucketBoundaries{
                                  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5})),
-      batch_size(prometheus::BuildHistogram()
-                     .Name("choreo_consumer_batch_size")
-                     .Help("Messages per fetched batch")
-                     .Register(registry)
-                     .Add({{"consumer", durable}}, prometheus::Histogram::BucketBoundaries{
-                                                       1, 2, 4, 8, 16, 32, 64, 128, 256})) {}
+      batch_size(
+          prometheus::BuildHistogram()
+              .Name("choreo_consumer_batch_size")
+              .Help("Messages per fetched batch")
+              .Register(registry)
+              .Add({{"consumer", durable}},
+                   prometheus::Histogram::BucketBoundaries{1, 2, 4, 8, 16, 32, 64, 128, 256})),
+      event_age_seconds(
+          prometheus::BuildHistogram()
+              .Name("choreo_consumer_event_age_seconds")
+              .Help("From the stream storing an event to this consumer acknowledging its effect")
+              .Register(registry)
+              .Add({{"consumer", durable}},
+                   prometheus::Histogram::BucketBoundaries{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
+                                                           1, 2.5, 5, 10, 30, 60, 300})),
+      pending(state_gauge(registry, durable, "choreo_consumer_pending_messages",
+                          "Messages in the stream not yet delivered to the durable")),
+      ack_pending(state_gauge(registry, durable, "choreo_consumer_ack_pending_messages",
+                              "Messages delivered to the durable and not yet acknowledged")),
+      redelivered(state_gauge(registry, durable, "choreo_consumer_redelivered_messages",
+                              "Messages delivered more than once and not yet acknowledged")),
+      waiting_pulls(state_gauge(registry, durable, "choreo_consumer_waiting_pulls",
+                                "Pull requests of the durable open at the server")) {}
 
 }  // namespace choreo::consumer

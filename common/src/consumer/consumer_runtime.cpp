@@ -25,6 +25,9 @@ using runtime::interruptible_sleep;
 
 using Clock = std::chrono::steady_clock;
 
+// Often enough to follow a backlog on a dashboard, rare enough to cost the server nothing.
+constexpr auto kLagRefreshInterval = std::chrono::seconds(5);
+
 }  // namespace
 
 struct ConsumerRuntime::Pending {
@@ -102,6 +105,7 @@ void ConsumerRuntime::loop(std::stop_token stop) {
         continue;
       }
       prune_inbox_when_due();
+      refresh_lag_when_due();
       auto received = consumer_->fetch_ready(settings_.batch_size, settings_.fetch_wait);
       idle_backoff = std::chrono::milliseconds(200);
       if (received.empty())
@@ -121,6 +125,23 @@ void ConsumerRuntime::loop(std::stop_token stop) {
     }
   }
   release_unprocessed();
+}
+
+void ConsumerRuntime::refresh_lag_when_due() {
+  if (Clock::now() < next_lag_refresh_)
+    return;
+  next_lag_refresh_ = Clock::now() + kLagRefreshInterval;
+  try {
+    const auto state = bus_.consumer_state(settings_.consumer.stream, settings_.consumer.durable);
+    metrics_.pending.Set(static_cast<double>(state.num_pending));
+    metrics_.ack_pending.Set(static_cast<double>(state.num_ack_pending));
+    metrics_.redelivered.Set(static_cast<double>(state.num_redelivered));
+    metrics_.waiting_pulls.Set(static_cast<double>(state.num_waiting));
+  } catch (const std::exception& error) {
+    // The gauges keep their last values; the fetch that follows reports an unreachable server.
+    spdlog::debug("consumer {}: reading its state failed: {}", settings_.consumer.durable,
+                  error.what());
+  }
 }
 
 void ConsumerRuntime::prune_inbox_when_due() {
@@ -374,6 +395,9 @@ void ConsumerRuntime::process(std::vector<Pending>& batch) {
 
   faults_.reach("after_commit_before_ack");
 
+  const auto settled_at_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count();
   for (auto& pending : batch) {
     if (pending.after_commit)
       pending.after_commit();
@@ -382,6 +406,10 @@ void ConsumerRuntime::process(std::vector<Pending>& batch) {
       case Settlement::Action::ack:
         pending.message.ack();
         (pending.duplicate ? metrics_.duplicates : metrics_.processed).Increment();
+        if (const auto stored_ns = pending.message.delivery().timestamp_ns; stored_ns > 0) {
+          metrics_.event_age_seconds.Observe(
+              std::max<double>(0, static_cast<double>(settled_at_ns - stored_ns) / 1e9));
+        }
         break;
       case Settlement::Action::nak:
         pending.message.nak(settlement.delay);

@@ -52,6 +52,9 @@ class ConsumerRuntime {
   void loop(std::stop_token stop);
   void release_unprocessed();
   void prune_inbox_when_due();
+  // The durable's pending, ack-pending and redelivered counts into the gauges, every
+  // kLagRefreshInterval (one consumer-info request).
+  void refresh_lag_when_due();
   bool ensure_subscribed();
   void process(std::vector<Pending>& batch);
   // The common case, without savepoints: one inbox statement for the batch, then the handler's
@@ -72,6 +75,7 @@ class ConsumerRuntime {
   std::function<void()> on_commit_;
   std::atomic<bool> subscribed_{false};
   std::chrono::steady_clock::time_point next_inbox_prune_{};
+  std::chrono::steady_clock::time_point next_lag_refresh_{};
   std::jthread thread_;
 };
 

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <pqxx/pqxx>
 
@@ -14,6 +15,8 @@ namespace {
 using runtime::interruptible_sleep;
 
 using Clock = std::chrono::steady_clock;
+
+constexpr auto kBacklogRefreshInterval = std::chrono::seconds(5);
 
 std::string id_array(const std::vector<long long>& ids) {
   std::string text = "{";
@@ -62,7 +65,18 @@ OutboxRelay::OutboxRelay(OutboxRelaySettings settings, db::ConnectionPool& pool,
                   .Name("choreo_outbox_relay_active")
                   .Help("1 when this instance holds the relay lock for its source")
                   .Register(metrics)
-                  .Add({{"source", settings_.source}})) {}
+                  .Add({{"source", settings_.source}})),
+      backlog_(prometheus::BuildGauge()
+                   .Name("choreo_outbox_backlog_messages")
+                   .Help("Outbox rows of the source not yet published (reported by the instance "
+                         "whose relay is active)")
+                   .Register(metrics)
+                   .Add({{"source", settings_.source}})),
+      oldest_age_(prometheus::BuildGauge()
+                      .Name("choreo_outbox_oldest_unpublished_age_seconds")
+                      .Help("Age of the oldest unpublished outbox row of the source (0: none)")
+                      .Register(metrics)
+                      .Add({{"source", settings_.source}})) {}
 
 OutboxRelay::~OutboxRelay() {
   stop();
@@ -148,6 +162,21 @@ std::size_t OutboxRelay::drain(pqxx::connection& connection, Clock::time_point d
   return total;
 }
 
+void OutboxRelay::refresh_backlog_when_due(pqxx::connection& connection) {
+  if (Clock::now() < next_backlog_refresh_)
+    return;
+  next_backlog_refresh_ = Clock::now() + kBacklogRefreshInterval;
+  // Both from the unpublished rows' partial index; the oldest is the first in id order.
+  pqxx::nontransaction tx(connection, "outbox_backlog");
+  const auto row = tx.exec_params1(
+      "SELECT (SELECT count(*) FROM tb_outbox WHERE source = $1 AND published_at IS NULL),"
+      " coalesce((SELECT extract(epoch FROM now() - created_at)::float8 FROM tb_outbox"
+      "  WHERE source = $1 AND published_at IS NULL ORDER BY pk_outbox LIMIT 1), 0)",
+      settings_.source);
+  backlog_.Set(row[0].as<double>());
+  oldest_age_.Set(std::max(0.0, row[1].as<double>()));
+}
+
 void OutboxRelay::prune(pqxx::connection& connection) {
   pqxx::work tx(connection, "outbox_prune");
   const auto result = tx.exec_params(
@@ -178,6 +207,7 @@ void OutboxRelay::loop(std::stop_token stop) {
       spdlog::info("outbox relay for {} active", settings_.source);
       error_backoff = std::chrono::milliseconds(200);
       while (!stop.stop_requested()) {
+        refresh_backlog_when_due(*connection);
         const auto published = relay_batch(*connection);
         if (published == static_cast<std::size_t>(settings_.batch_size))
           continue;

@@ -70,6 +70,10 @@ class OutboxRelay {
   void loop(std::stop_token stop);
   std::size_t relay_batch(pqxx::connection& connection);
   void prune(pqxx::connection& connection);
+  // The unpublished rows of the source and the oldest one's age into the backlog gauges, every
+  // kBacklogRefreshInterval; before each publish attempt, so they also move while JetStream
+  // refuses the rows.
+  void refresh_backlog_when_due(pqxx::connection& connection);
 
   OutboxRelaySettings settings_;
   db::ConnectionPool& pool_;
@@ -78,6 +82,9 @@ class OutboxRelay {
   prometheus::Counter& published_;
   prometheus::Counter& publish_failures_;
   prometheus::Gauge& leader_;
+  prometheus::Gauge& backlog_;
+  prometheus::Gauge& oldest_age_;
+  std::chrono::steady_clock::time_point next_backlog_refresh_{};
   std::atomic<bool> active_{false};
   std::chrono::milliseconds flush_timeout_{5000};
   std::mutex wake_mutex_;
