@@ -43,14 +43,6 @@ def service_role(service: str) -> str:
     return service.replace("-", "_")
 
 
-def every_service_table(table: str, alias: str = "") -> str:
-    """For the database owner: one of the messaging tables every service has (tb_outbox, tb_inbox,
-    tb_dead_letter) over all five, as a subquery to put after FROM (unqualified, the owner's
-    tb_outbox is the order service's alone)."""
-    union = " UNION ALL ".join(f"SELECT * FROM {service_role(s)}.{table}" for s in SERVICES)
-    return f"({union}) AS {alias or table}"
-
-
 def variable_stem(service: str) -> str:
     """order-service -> ORDER_SERVICE (PORT_ORDER_SERVICE in stack.conf, ORDER_SERVICE_URL)."""
     return service.replace("-", "_").upper()

@@ -13,8 +13,7 @@ from harness.stack.config import StackConfig
 from harness.stack.env_file import parse_env_text, render_env_text
 from harness.processes import wait_until
 from harness.stack.procs import StackProcesses, read_proc
-from harness.stack.services import (PROFILES, every_service_table, profile_env, service_role,
-                                     variable_stem)
+from harness.stack.services import PROFILES, profile_env, service_role, variable_stem
 from harness.paths import Repo
 from harness.stack.stack import Stack, describe_extra
 from harness.supervise import exit_status
@@ -119,11 +118,6 @@ class ProfilesTest(unittest.TestCase):
     def test_names(self):
         self.assertEqual(variable_stem("order-service"), "ORDER_SERVICE")
         self.assertEqual(service_role("event-monitor"), "event_monitor")
-        union = every_service_table("tb_outbox", "x")
-        self.assertTrue(union.startswith("(SELECT * FROM order_service.tb_outbox UNION ALL "))
-        self.assertTrue(union.endswith("SELECT * FROM event_monitor.tb_outbox) AS x"))
-        self.assertEqual(union.count("UNION ALL"), 4)
-        self.assertTrue(every_service_table("tb_inbox").endswith(") AS tb_inbox"))
         self.assertEqual(describe_extra({}), "")
         self.assertEqual(describe_extra({"FAULT_POINT": "x", "JWT_SECRET": "s", "A_TOKEN": "t"}),
                          " with FAULT_POINT=x JWT_SECRET=*** A_TOKEN=***")
