@@ -52,9 +52,10 @@ consumer::Outcome CompensationHandler::handle(const events::Event& event,
   }
   tx.exec_prepared("reservation_mark_released", failure.order_id);
 
-  outbox::append(tx, outbox_source_, released);
+  outbox::append(tx, outbox_source_, released, event.trace);
   outbox::append(tx, outbox_source_,
-                 events::OrderFailed{failure.order_id, "payment_failed", std::nullopt, true});
+                 events::OrderFailed{failure.order_id, "payment_failed", std::nullopt, true},
+                 event.trace);
   spdlog::info("order {}: payment failed ({}); released {} reserved line(s)", failure.order_id,
                failure.reason, released.items.size());
   return consumer::Outcome::done();

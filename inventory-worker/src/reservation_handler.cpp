@@ -70,7 +70,8 @@ consumer::Outcome ReservationHandler::handle(const events::Event& event,
     tx.exec_prepared("reservation_set_reject", order.order_id);
     outbox::append(
         tx, outbox_source_,
-        events::OrderFailed{order.order_id, "inventory_unavailable", *short_sku, std::nullopt});
+        events::OrderFailed{order.order_id, "inventory_unavailable", *short_sku, std::nullopt},
+        event.trace);
     spdlog::info("order {}: not enough stock of {}", order.order_id, *short_sku);
     return consumer::Outcome::done();
   }
@@ -81,7 +82,8 @@ consumer::Outcome ReservationHandler::handle(const events::Event& event,
   }
   outbox::append(tx, outbox_source_,
                  events::InventoryReserved{order.order_id, order.items, order.identifier,
-                                           order.total, order.shipping_address});
+                                           order.total, order.shipping_address},
+                 event.trace);
   return consumer::Outcome::done();
 }
 

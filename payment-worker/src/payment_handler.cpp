@@ -65,11 +65,13 @@ consumer::Outcome PaymentHandler::handle(const events::Event& event, pqxx::trans
   if (result.approved) {
     outbox::append(tx, outbox_source_,
                    events::PaymentCharged{reserved.order_id, payment_id, recorded_amount,
-                                          reserved.shipping_address, provider_id});
+                                          reserved.shipping_address, provider_id},
+                   event.trace);
   } else {
     outbox::append(tx, outbox_source_,
                    events::PaymentFailed{reserved.order_id, result.decline_reason, payment_id,
-                                         recorded_amount, provider_id});
+                                         recorded_amount, provider_id},
+                   event.trace);
     spdlog::info("order {}: payment declined ({})", reserved.order_id, result.decline_reason);
   }
   return consumer::Outcome::done();

@@ -39,7 +39,8 @@ consumer::Outcome ShippingHandler::handle(const events::Event& event, pqxx::tran
   }
   outbox::append(
       tx, outbox_source_,
-      events::OrderShipped{charged.order_id, label.tracking_number, label.carrier, label.label_id});
+      events::OrderShipped{charged.order_id, label.tracking_number, label.carrier, label.label_id},
+      event.trace);
   return consumer::Outcome::done();
 }
 

@@ -228,16 +228,15 @@ TEST_F(SubscriptionsLoadTest, AThousandSubscribersGetEveryUpdateOfAHundredOrderB
   // the latency into the way to the bus (consumer commit, outbox relay) and the fan-out.
   std::mutex published_mutex;
   std::map<std::string, Clock::time_point> published;
-  auto feed =
-      bus_->subscribe("events.order.status_updated", [&](std::string_view, std::string_view data) {
-        const auto now = Clock::now();
-        const auto event = json::parse(data, nullptr, false);
-        if (!event.is_object() || !event.contains("order_id") || !event.contains("status"))
-          return;
-        std::lock_guard lock(published_mutex);
-        published.emplace(
-            event["order_id"].get<std::string>() + ":" + event["status"].get<std::string>(), now);
-      });
+  auto feed = bus_->subscribe("events.order.status_updated", [&](const bus::CoreMessage& message) {
+    const auto now = Clock::now();
+    const auto event = json::parse(message.data, nullptr, false);
+    if (!event.is_object() || !event.contains("order_id") || !event.contains("status"))
+      return;
+    std::lock_guard lock(published_mutex);
+    published.emplace(
+        event["order_id"].get<std::string>() + ":" + event["status"].get<std::string>(), now);
+  });
 
   // Paid, all at once; then shipped once every paid update is in (a shipment published together
   // with its payment may be applied first, and then the order is never "paid").

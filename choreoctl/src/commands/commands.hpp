@@ -14,6 +14,10 @@ Command migrate_command();
 Command token_command();
 Command outbox_flush_command();
 Command dlq_command();
+Command status_command();
+Command consumers_command();
+Command order_command();
+Command tail_command();
 Command help_command();
 
 }  // namespace choreo::ctl

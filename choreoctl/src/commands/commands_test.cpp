@@ -120,11 +120,36 @@ TEST(DlqCommand, UsageErrorsExit2BeforeTouchingAnything) {
                                                {"dlq", "replay", "1", "2"},
                                                {"dlq", "list", "--limit", "0"},
                                                {"dlq", "list", "--all=yes"},
-                                               {"dlq", "list", "--force"}}) {
+                                               {"dlq", "list", "--force"},
+                                               {"dlq", "replay", "--all", "3"},
+                                               {"dlq", "replay", "--all", "--since", "soon"},
+                                               {"dlq", "replay", "3", "--dry-run"},
+                                               {"dlq", "replay", "3", "--consumer", "c"}}) {
     const auto outcome = run(args, {{"DATABASE_URL", "postgresql://nowhere.invalid/x"}});
     EXPECT_EQ(outcome.code, kExitUsage) << args.back() << ": " << outcome.err;
     EXPECT_NE(outcome.err.find("usage: choreoctl dlq"), std::string::npos) << outcome.err;
   }
+}
+
+TEST(InspectionCommands, UsageErrorsExit2BeforeTouchingAnything) {
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"order"},
+                                               {"order", "a", "b"},
+                                               {"status", "--bogus"},
+                                               {"status", "--timeout", "never"},
+                                               {"consumers", "extra"},
+                                               {"tail", "a", "b"}}) {
+    const auto outcome = run(args, {{"DATABASE_URL", "postgresql://nowhere.invalid/x"}});
+    EXPECT_EQ(outcome.code, kExitUsage) << args.back() << ": " << outcome.err;
+    EXPECT_NE(outcome.err.find("usage: choreoctl " + args.front()), std::string::npos)
+        << outcome.err;
+  }
+}
+
+TEST(InspectionCommands, FlagsMayFollowThePositionalArguments) {
+  // Parsed as the order's reference plus --json; fails only on reaching the database.
+  const auto outcome = run({"order", "ord-1", "--json"}, {});
+  EXPECT_EQ(outcome.code, kExitUsage);
+  EXPECT_NE(outcome.err.find("DATABASE_URL"), std::string::npos) << outcome.err;
 }
 
 TEST(DlqCommand, NeedsDatabaseUrl) {

@@ -1,9 +1,9 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
-#include <map>
-#include <memory>
+#include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
+#include <set>
 
 #include "bus/bus_settings.hpp"
 #include "bus/jetstream.hpp"
@@ -16,6 +16,7 @@
 #include "dlq/dead_letter_store.hpp"
 #include "dlq/replay_plan.hpp"
 #include "dlq/replay_publisher.hpp"
+#include "inspect/connections.hpp"
 #include "runtime/fault_points.hpp"
 
 namespace choreo::ctl {
@@ -26,39 +27,27 @@ namespace {
 constexpr std::chrono::hours kDefaultInboxRetention{24 * 7};
 constexpr std::chrono::seconds kNatsConnectTimeout{5};
 
-// One connection per database the dead-letter tables are reached through.
-class Connections {
- public:
-  pqxx::connection& to(const std::string& url) {
-    auto& connection = by_url_[url];
-    if (!connection)
-      connection = std::make_unique<pqxx::connection>(url);
-    return *connection;
+using inspect::Connections;
+
+std::optional<int> limit_option(const ParsedArgs& parsed) {
+  const auto limit = parsed.option("limit");
+  if (!limit)
+    return std::nullopt;
+  int value = 0;
+  const auto [end, error] = std::from_chars(limit->data(), limit->data() + limit->size(), value);
+  if (error != std::errc() || end != limit->data() + limit->size() || value < 1 ||
+      value > dlq::kMaxListLimit) {
+    throw UsageError("--limit takes a number from 1 to " + std::to_string(dlq::kMaxListLimit));
   }
+  return value;
+}
 
- private:
-  std::map<std::string, std::unique_ptr<pqxx::connection>> by_url_;
-};
-
-int run_list(const CommandContext& context, const std::vector<std::string>& args) {
-  const auto parsed = parse_args(args, {"consumer", "limit"}, 0, {"all", "json"});
-  dlq::ListFilter filter;
-  filter.consumer = parsed.option("consumer");
-  filter.include_replayed = parsed.flag("all");
-  if (const auto limit = parsed.option("limit")) {
-    int value = 0;
-    const auto [end, error] = std::from_chars(limit->data(), limit->data() + limit->size(), value);
-    if (error != std::errc() || end != limit->data() + limit->size() || value < 1 ||
-        value > dlq::kMaxListLimit) {
-      throw UsageError("--limit takes a number from 1 to " + std::to_string(dlq::kMaxListLimit));
-    }
-    filter.limit = value;
-  }
-
-  // Every service's table, newest first across all of them.
-  Connections connections;
+// The dead letters matching `filter` in every service's table, newest first across all of them.
+std::vector<dlq::DeadLetterRecord> matching_letters(
+    const std::vector<dlq::DeadLetterSource>& sources, Connections& connections,
+    const dlq::ListFilter& filter) {
   std::vector<dlq::DeadLetterRecord> letters;
-  for (const auto& source : dlq::dead_letter_sources(context.env)) {
+  for (const auto& source : sources) {
     pqxx::read_transaction tx(connections.to(source.database_url), "dlq_list");
     for (auto& letter : dlq::list_dead_letters(tx, source.table, filter))
       letters.push_back(std::move(letter));
@@ -66,6 +55,18 @@ int run_list(const CommandContext& context, const std::vector<std::string>& args
   std::stable_sort(letters.begin(), letters.end(), [](const auto& a, const auto& b) {
     return a.created_at > b.created_at;  // ISO-8601 UTC text sorts as time does
   });
+  return letters;
+}
+
+int run_list(const CommandContext& context, const std::vector<std::string>& args) {
+  const auto parsed = parse_args(args, {"consumer", "limit"}, 0, {"all", "json"});
+  dlq::ListFilter filter;
+  filter.consumer = parsed.option("consumer");
+  filter.include_replayed = parsed.flag("all");
+  filter.limit = limit_option(parsed).value_or(filter.limit);
+
+  Connections connections;
+  auto letters = matching_letters(dlq::dead_letter_sources(context.env), connections, filter);
   const bool truncated = letters.size() > static_cast<std::size_t>(filter.limit);
   if (truncated)
     letters.resize(static_cast<std::size_t>(filter.limit));
@@ -80,6 +81,28 @@ int run_list(const CommandContext& context, const std::vector<std::string>& args
   return kExitOk;
 }
 
+// What became of one dead letter a replay was asked for.
+struct ReplayResult {
+  enum class Kind { replayed, refused, failed } kind = Kind::failed;
+  std::string label;
+  std::string detail;  // refused / failed: why
+  std::optional<dlq::DeadLetterRecord> letter;
+  std::optional<dlq::ReplayMessage> message;
+  bus::PublishOutcome published;
+  std::vector<dlq::DeadLetterRecord> also_marked;  // other letters of the same event
+};
+
+// What every replay of one invocation shares.
+struct ReplayRun {
+  const CommandContext& context;
+  const std::vector<dlq::DeadLetterSource>& sources;
+  Connections& connections;
+  bus::JetStreamClient& bus;
+  const runtime::FaultPoints& faults;
+  std::chrono::milliseconds inbox_retention;
+  bool force = false;
+};
+
 // The safe order, each step for a reason:
 //  1. lock the row (FOR UPDATE): concurrent replays of one row take turns, and the second one
 //     sees the first one's replayed_at and refuses;
@@ -90,22 +113,126 @@ int run_list(const CommandContext& context, const std::vector<std::string>& args
 // stream's duplicate window the same Nats-Msg-Id is dropped by the server; after it, the
 // consumer's inbox already holds the original event id and acknowledges the second copy as a
 // repeat. Marking before publishing would instead lose the replay on such a crash.
-int run_replay(const CommandContext& context, const std::vector<std::string>& args) {
-  const auto parsed = parse_args(args, {}, 1, {"force"});
-  if (parsed.positionals.empty())
-    throw UsageError("which dead letter? (the ID column of `choreoctl dlq list`)");
-  const auto ref = dlq::parse_dead_letter_ref(parsed.positionals.front());
-  const auto retention = context.env.duration_or("INBOX_RETENTION", kDefaultInboxRetention);
-  const auto faults = runtime::FaultPoints::parse(context.env.string_or("FAULT_POINT", ""));
-  const auto sources = dlq::dead_letter_sources(context.env);
+ReplayResult replay_letter(ReplayRun& run, const dlq::DeadLetterSource& source, long long id) {
+  ReplayResult result;
+  result.label = source.table.service + "/" + std::to_string(id);
+  pqxx::work tx(run.connections.to(source.database_url), "dlq_replay");
+  const auto letter = dlq::lock_dead_letter(tx, source.table, id, run.inbox_retention);
+  if (!letter) {
+    result.detail = "no dead letter " + result.label;
+    return result;
+  }
+  result.letter = *letter;
+  if (const auto refusal = dlq::replay_refusal(*letter, run.force)) {
+    result.kind = ReplayResult::Kind::refused;
+    result.detail = *refusal;
+    return result;
+  }
+  result.message = dlq::replay_message(*letter);
+  result.published = dlq::publish_replay(run.bus, *result.message, kNatsConnectTimeout);
+  if (!result.published.stored) {
+    result.detail = "not replayed: " + one_line(result.published.error);
+    return result;
+  }
+  run.faults.reach("after_replay_publish_before_mark");
+  try {
+    dlq::mark_replayed(tx, source.table, *letter);
+    for (auto& other :
+         dlq::mark_same_event_replayed(tx, source.table, *letter, result.message->event_id))
+      result.also_marked.push_back(std::move(other));
+    tx.commit();
+  } catch (const std::exception& error) {
+    result.detail = "was published (stream sequence " + std::to_string(result.published.sequence) +
+                    ") but not marked replayed: " + one_line(error.what()) +
+                    "; replaying it again is safe";
+    return result;
+  }
+  result.kind = ReplayResult::Kind::replayed;
+  // The other services' dead letters of the same event: bookkeeping after the replay is safely
+  // recorded (each in its own service's database).
+  for (const auto& other_source : run.sources) {
+    if (other_source.table.service == source.table.service)
+      continue;
+    try {
+      pqxx::work other_tx(run.connections.to(other_source.database_url), "dlq_mark_same_event");
+      for (auto& other : dlq::mark_same_event_replayed(other_tx, other_source.table, *letter,
+                                                       result.message->event_id))
+        result.also_marked.push_back(std::move(other));
+      other_tx.commit();
+    } catch (const std::exception& error) {
+      run.context.err << "choreoctl dlq: could not mark " << other_source.table.service
+                      << "'s dead letters of this event replayed: " << one_line(error.what())
+                      << "\n";
+    }
+  }
+  return result;
+}
 
+void print_result(const ReplayResult& result, std::ostream& out, std::ostream& err) {
+  if (result.kind != ReplayResult::Kind::replayed) {
+    err << "choreoctl dlq: dead letter " << result.label << ": " << result.detail << "\n";
+    return;
+  }
+  const auto& letter = *result.letter;
+  out << "replayed dead letter " << result.label << " (" << letter.consumer << ", "
+      << letter.subject << ", event " << result.message->event_id << ") as stream message "
+      << result.published.sequence << " (Nats-Msg-Id " << result.message->msg_id << ")";
+  if (result.published.duplicate)
+    out << "; the stream already had it from an interrupted replay";
+  out << "\n";
+  if (!result.also_marked.empty()) {
+    out << "it reaches the other consumers that dead-lettered this event too; also marked "
+           "replayed:";
+    for (const auto& other : result.also_marked)
+      out << " " << other.label();
+    out << "\n";
+  }
+}
+
+nlohmann::ordered_json result_json(const ReplayResult& result) {
+  nlohmann::ordered_json json;
+  json["id"] = result.label;
+  json["result"] = result.kind == ReplayResult::Kind::replayed  ? "replayed"
+                   : result.kind == ReplayResult::Kind::refused ? "refused"
+                                                                : "failed";
+  if (result.letter) {
+    json["consumer"] = result.letter->consumer;
+    json["subject"] = result.letter->subject;
+    json["reason"] = result.letter->reason;
+  }
+  if (result.kind == ReplayResult::Kind::replayed) {
+    json["event_id"] = result.message->event_id;
+    json["msg_id"] = result.message->msg_id;
+    json["stream_seq"] = result.published.sequence;
+    json["duplicate"] = result.published.duplicate;
+    auto others = nlohmann::ordered_json::array();
+    for (const auto& other : result.also_marked)
+      others.push_back(other.label());
+    json["also_marked"] = std::move(others);
+  } else {
+    json["detail"] = result.detail;
+  }
+  return json;
+}
+
+// The safe order, each step for a reason:
+//  1. lock the row (FOR UPDATE): concurrent replays of one row take turns, and the second one
+//     sees the first one's replayed_at and refuses;
+//  2. publish under Nats-Msg-Id "replay-<service>-<id>-<replays + 1>" and wait for the stream's
+//     ack;
+//  3. mark the row replayed and commit.
+// A crash between 2 and 3 leaves the row unmarked, so the operator replays again: within the
+// stream's duplicate window the same Nats-Msg-Id is dropped by the server; after it, the
+// consumer's inbox already holds the original event id and acknowledges the second copy as a
+// repeat. Marking before publishing would instead lose the replay on such a crash.
+int run_replay_one(ReplayRun& run, const dlq::DeadLetterRef& ref, const std::string& shown,
+                   bool json) {
   // Which service's dead letter this is: the one named, or the only one with that number.
-  Connections connections;
   std::vector<const dlq::DeadLetterSource*> holders;
-  for (const auto& source : sources) {
+  for (const auto& source : run.sources) {
     if (ref.service && *ref.service != source.table.service)
       continue;
-    pqxx::read_transaction tx(connections.to(source.database_url), "dlq_find");
+    pqxx::read_transaction tx(run.connections.to(source.database_url), "dlq_find");
     if (!tx.exec_params("SELECT 1 FROM " + tx.quote_name(source.table.schema) +
                             ".tb_dead_letter WHERE pk_dead_letter = $1",
                         ref.id)
@@ -113,84 +240,146 @@ int run_replay(const CommandContext& context, const std::vector<std::string>& ar
       holders.push_back(&source);
     }
   }
-  const auto shown = parsed.positionals.front();
   if (holders.empty()) {
-    context.err << "choreoctl dlq: no dead letter " << shown << "\n";
+    run.context.err << "choreoctl dlq: no dead letter " << shown << "\n";
     return kExitFailure;
   }
   if (holders.size() > 1) {
-    context.err << "choreoctl dlq: " << shown << " is ambiguous; name one of:";
+    run.context.err << "choreoctl dlq: " << shown << " is ambiguous; name one of:";
     for (const auto* holder : holders)
-      context.err << " " << holder->table.service << "/" << ref.id;
-    context.err << "\n";
+      run.context.err << " " << holder->table.service << "/" << ref.id;
+    run.context.err << "\n";
     return kExitFailure;
   }
-  const auto& source = *holders.front();
+  const auto result = replay_letter(run, *holders.front(), ref.id);
+  if (json)
+    run.context.out << result_json(result).dump(2) << "\n";
+  else
+    print_result(result, run.context.out, run.context.err);
+  if (json && result.kind != ReplayResult::Kind::replayed)
+    run.context.err << "choreoctl dlq: dead letter " << result.label << ": " << result.detail
+                    << "\n";
+  return result.kind == ReplayResult::Kind::replayed ? kExitOk : kExitFailure;
+}
 
-  pqxx::work tx(connections.to(source.database_url), "dlq_replay");
-  const auto letter = dlq::lock_dead_letter(tx, source.table, ref.id, retention);
-  if (!letter) {
-    context.err << "choreoctl dlq: no dead letter " << shown << "\n";
-    return kExitFailure;
-  }
-  if (const auto refusal = dlq::replay_refusal(*letter, parsed.flag("force"))) {
-    context.err << "choreoctl dlq: " << *refusal << "\n";
-    return kExitFailure;
-  }
-  const auto message = dlq::replay_message(*letter);
+// --all: every unreplayed dead letter that matches the filters, oldest first (the order they
+// failed in), each through replay_letter. A letter whose event an earlier one of this run
+// already replayed was marked with it and is skipped.
+int run_replay_all(ReplayRun& run, const dlq::ListFilter& filter, bool dry_run, bool json) {
+  auto letters = matching_letters(run.sources, run.connections, filter);
+  std::reverse(letters.begin(), letters.end());
+  if (letters.size() > static_cast<std::size_t>(filter.limit))
+    letters.resize(static_cast<std::size_t>(filter.limit));
 
-  bus::JetStreamClient bus(bus::load_nats_settings(context.env, "choreoctl"));
-  const auto published = dlq::publish_replay(bus, message, kNatsConnectTimeout);
-  if (!published.stored) {
-    context.err << "choreoctl dlq: dead letter " << letter->label()
-                << " not replayed: " << one_line(published.error) << "\n";
-    return kExitFailure;
-  }
-  faults.reach("after_replay_publish_before_mark");
-  std::vector<dlq::DeadLetterRecord> others;
-  try {
-    dlq::mark_replayed(tx, source.table, *letter);
-    for (auto& other : dlq::mark_same_event_replayed(tx, source.table, *letter, message.event_id))
-      others.push_back(std::move(other));
-    tx.commit();
-  } catch (const std::exception& error) {
-    context.err << "choreoctl dlq: dead letter " << letter->label()
-                << " was published (stream sequence " << published.sequence
-                << ") but not marked replayed: " << one_line(error.what())
-                << "; replaying it again is safe\n";
-    return kExitFailure;
-  }
-  // The other services' dead letters of the same event: bookkeeping after the replay is safely
-  // recorded (each in its own service's database).
-  for (const auto& other_source : sources) {
-    if (other_source.table.service == source.table.service)
+  nlohmann::ordered_json results = nlohmann::ordered_json::array();
+  std::set<std::string> covered;  // labels marked replayed by an earlier replay of this run
+  int replayed = 0;
+  int skipped = 0;
+  int unsuccessful = 0;
+  for (const auto& letter : letters) {
+    if (dry_run) {
+      if (json) {
+        results.push_back({{"id", letter.label()},
+                           {"result", "would replay"},
+                           {"consumer", letter.consumer},
+                           {"subject", letter.subject},
+                           {"reason", letter.reason}});
+      } else {
+        run.context.out << "would replay " << letter.label() << " (" << letter.consumer << ", "
+                        << letter.subject << "): " << one_line(letter.reason) << "\n";
+      }
       continue;
-    try {
-      pqxx::work other_tx(connections.to(other_source.database_url), "dlq_mark_same_event");
-      for (auto& other :
-           dlq::mark_same_event_replayed(other_tx, other_source.table, *letter, message.event_id))
-        others.push_back(std::move(other));
-      other_tx.commit();
-    } catch (const std::exception& error) {
-      context.err << "choreoctl dlq: could not mark " << other_source.table.service
-                  << "'s dead letters of this event replayed: " << one_line(error.what()) << "\n";
     }
+    if (covered.count(letter.label()) != 0) {
+      ++skipped;
+      if (json)
+        results.push_back({{"id", letter.label()}, {"result", "replayed with an earlier one"}});
+      continue;
+    }
+    const auto* source = &run.sources.front();
+    for (const auto& candidate : run.sources) {
+      if (candidate.table.service == letter.service)
+        source = &candidate;
+    }
+    const auto result = replay_letter(run, *source, letter.id);
+    if (result.kind == ReplayResult::Kind::replayed) {
+      ++replayed;
+      for (const auto& other : result.also_marked)
+        covered.insert(other.label());
+    } else {
+      ++unsuccessful;
+    }
+    if (json)
+      results.push_back(result_json(result));
+    else
+      print_result(result, run.context.out, run.context.err);
   }
 
-  context.out << "replayed dead letter " << letter->label() << " (" << letter->consumer << ", "
-              << letter->subject << ", event " << message.event_id << ") as stream message "
-              << published.sequence << " (Nats-Msg-Id " << message.msg_id << ")";
-  if (published.duplicate)
-    context.out << "; the stream already had it from an interrupted replay";
-  context.out << "\n";
-  if (!others.empty()) {
-    context.out << "it reaches the other consumers that dead-lettered this event too; also marked "
-                   "replayed:";
-    for (const auto& other : others)
-      context.out << " " << other.label();
-    context.out << "\n";
+  if (json) {
+    nlohmann::ordered_json document;
+    document["dry_run"] = dry_run;
+    document["matched"] = letters.size();
+    document["replayed"] = replayed;
+    document["skipped"] = skipped;
+    document["not_replayed"] = unsuccessful;
+    document["results"] = std::move(results);
+    run.context.out << document.dump(2) << "\n";
+  } else if (letters.empty()) {
+    run.context.out << "no unreplayed dead letters match\n";
+  } else if (dry_run) {
+    run.context.out << letters.size() << " dead letter(s) would be replayed; nothing was changed\n";
+  } else {
+    run.context.out << "replayed " << replayed << " of " << letters.size() << " dead letter(s)";
+    if (skipped > 0)
+      run.context.out << " (" << skipped << " with the replay of the same event)";
+    if (unsuccessful > 0)
+      run.context.out << "; " << unsuccessful << " not replayed (see above)";
+    run.context.out << "\n";
   }
-  return kExitOk;
+  return unsuccessful == 0 ? kExitOk : kExitFailure;
+}
+
+int run_replay(const CommandContext& context, const std::vector<std::string>& args) {
+  const auto parsed = parse_args(args, {"consumer", "reason", "since", "limit"}, 1,
+                                 {"force", "all", "dry-run", "json"});
+  const bool all = parsed.flag("all");
+  if (all && !parsed.positionals.empty())
+    throw UsageError("give either one dead letter's ID or --all, not both");
+  if (!all && parsed.positionals.empty())
+    throw UsageError("which dead letter? (the ID column of `choreoctl dlq list`, or --all)");
+  if (!all && (parsed.option("consumer") || parsed.option("reason") || parsed.option("since") ||
+               parsed.option("limit") || parsed.flag("dry-run")))
+    throw UsageError("--consumer, --reason, --since, --limit and --dry-run go with --all");
+  // Everything the command line says is checked before anything is connected to.
+  std::optional<dlq::DeadLetterRef> ref;
+  dlq::ListFilter filter;
+  if (all) {
+    filter.consumer = parsed.option("consumer");
+    filter.reason_contains = parsed.option("reason");
+    if (const auto since = parsed.option("since")) {
+      filter.recorded_within = config::parse_duration(*since);
+      if (!filter.recorded_within || filter.recorded_within->count() <= 0)
+        throw UsageError("--since takes a duration such as 30m (dead letters recorded since then)");
+    }
+    filter.limit = limit_option(parsed).value_or(dlq::kMaxListLimit);
+  } else {
+    ref = dlq::parse_dead_letter_ref(parsed.positionals.front());
+  }
+
+  const auto sources = dlq::dead_letter_sources(context.env);
+  const auto faults = runtime::FaultPoints::parse(context.env.string_or("FAULT_POINT", ""));
+  Connections connections;
+  bus::JetStreamClient bus(bus::load_nats_settings(context.env, "choreoctl"));
+  ReplayRun run{context,
+                sources,
+                connections,
+                bus,
+                faults,
+                context.env.duration_or("INBOX_RETENTION", kDefaultInboxRetention),
+                parsed.flag("force")};
+  const bool json = parsed.flag("json");
+  return all ? run_replay_all(run, filter, parsed.flag("dry-run"), json)
+             : run_replay_one(run, *ref, parsed.positionals.front(), json);
 }
 
 int run_dlq(const CommandContext& context) {
@@ -209,7 +398,10 @@ int run_dlq(const CommandContext& context) {
 
 Command dlq_command() {
   return Command{
-      "dlq", "dlq list [--consumer C] [--all] [--json] [--limit N] | dlq replay ID [--force]",
+      "dlq",
+      "dlq list [--consumer C] [--all] [--json] [--limit N] | dlq replay ID [--force] [--json] |\n"
+      "    dlq replay --all [--consumer C] [--reason TEXT] [--since 30m] [--limit N] [--dry-run]\n"
+      "    [--force] [--json]",
       "list dead letters (every service's tb_dead_letter), or re-publish one once its cause is "
       "fixed",
       "list: the dead letters not yet replayed, newest first (--all: replayed ones too;\n"
@@ -223,6 +415,9 @@ Command dlq_command() {
       "Consumers that processed the original recognise the event id in their inbox and do\n"
       "nothing; the consumer that gave up processes it. Refuses a row already replayed, or\n"
       "one older than INBOX_RETENTION (default 168h, as the services'), unless --force.\n"
+      "replay --all: every unreplayed dead letter, oldest first, or those of one consumer\n"
+      "(--consumer), whose reason contains TEXT (--reason), recorded within the last --since;\n"
+      "--dry-run lists them and changes nothing. Exit status 1 when any was not replayed.\n"
       "Reads the URLs above, NATS_URL, INBOX_RETENTION; honours FAULT_POINT\n"
       "(after_replay_publish_before_mark) for tests.",
       run_dlq};

@@ -1,4 +1,5 @@
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <pqxx/connection>
 #include <pqxx/except>
 #include <pqxx/nontransaction>
@@ -42,7 +43,10 @@ void alter_role_password(pqxx::connection& connection, const std::string& role,
 // Each service connects as its own role (made by the migrations, without a password): the
 // password its <SERVICE>_DATABASE_URL names becomes the role's, so the URLs the services are given
 // are the one place credentials are written down.
-void set_service_passwords(const CommandContext& context, pqxx::connection& connection) {
+// Returns the roles whose password was set, each with the variable it came from.
+std::vector<std::pair<std::string, std::string>> set_service_passwords(
+    const CommandContext& context, pqxx::connection& connection) {
+  std::vector<std::pair<std::string, std::string>> set;
   for (const auto name : runtime::kServiceNames) {
     const auto role = runtime::service_schema(std::string(name));
     const auto variable = runtime::database_url_variable(name);
@@ -57,18 +61,31 @@ void set_service_passwords(const CommandContext& context, pqxx::connection& conn
                        std::string(name) + " connects as the role " + role);
     }
     alter_role_password(connection, role, credentials->password);
-    context.out << "role " << role << ": password set from " << variable << "\n";
+    set.emplace_back(role, variable);
   }
+  return set;
 }
 
 int run_migrate(const CommandContext& context) {
-  parse_args(context.args, {});
+  const auto parsed = parse_args(context.args, {}, 0, {"json"});
   const auto url = context.env.required(
       "DATABASE_URL", "PostgreSQL URL, e.g. postgresql://orders:orders@127.0.0.1:55432/orders");
   // Validate the embedded set before connecting: a broken build should not touch the database.
   const db::Migrator migrator(db::embedded_migrations());
   pqxx::connection connection(url);
   const auto report = migrator.run(connection);
+  const auto passwords = set_service_passwords(context, connection);
+  if (parsed.flag("json")) {
+    nlohmann::ordered_json json;
+    json["applied"] = report.applied;
+    json["already_applied"] = report.skipped.size();
+    auto roles = nlohmann::ordered_json::array();
+    for (const auto& [role, variable] : passwords)
+      roles.push_back({{"role", role}, {"from", variable}});
+    json["passwords_set"] = std::move(roles);
+    context.out << json.dump(2) << "\n";
+    return kExitOk;
+  }
   for (const auto& name : report.applied)
     context.out << "applied " << name << "\n";
   if (report.applied.empty()) {
@@ -77,7 +94,8 @@ int run_migrate(const CommandContext& context) {
     context.out << "applied " << report.applied.size() << " migration(s); " << report.skipped.size()
                 << " were already applied\n";
   }
-  set_service_passwords(context, connection);
+  for (const auto& [role, variable] : passwords)
+    context.out << "role " << role << ": password set from " << variable << "\n";
   return kExitOk;
 }
 
@@ -85,7 +103,7 @@ int run_migrate(const CommandContext& context) {
 
 Command migrate_command() {
   return Command{
-      "migrate", "migrate", "apply the schema migrations this build carries (sql/*.sql)",
+      "migrate", "migrate [--json]", "apply the schema migrations this build carries (sql/*.sql)",
       "Reads DATABASE_URL (the database owner's). Applies each missing migration once, in its\n"
       "own transaction; runs started at the same time wait for each other. Then gives each\n"
       "service's role the password its <SERVICE>_DATABASE_URL names, where one is set (e.g.\n"

@@ -1,4 +1,5 @@
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <pqxx/connection>
 
 #include "bus/bus_settings.hpp"
@@ -14,7 +15,7 @@ namespace choreo::ctl {
 namespace {
 
 int run_outbox_flush(const CommandContext& context) {
-  const auto args = parse_args(context.args, {"source", "timeout"});
+  const auto args = parse_args(context.args, {"source", "timeout"}, 0, {"json"});
   const auto source = args.option("source");
   if (!source)
     throw UsageError("--source is required (e.g. --source order-service)");
@@ -44,7 +45,11 @@ int run_outbox_flush(const CommandContext& context) {
     return kExitFailure;
   }
   const auto published = relay.drain(*connection, std::chrono::steady_clock::now() + *timeout);
-  context.out << "published " << published << " outbox row(s) of " << *source << "\n";
+  if (args.flag("json"))
+    context.out << nlohmann::ordered_json{{"source", *source}, {"published", published}}.dump(2)
+                << "\n";
+  else
+    context.out << "published " << published << " outbox row(s) of " << *source << "\n";
   return kExitOk;
 }
 
@@ -52,7 +57,7 @@ int run_outbox_flush(const CommandContext& context) {
 
 Command outbox_flush_command() {
   return Command{
-      "outbox-flush", "outbox-flush --source SOURCE [--timeout 30s]",
+      "outbox-flush", "outbox-flush --source SOURCE [--timeout 30s] [--json]",
       "publish a service's unpublished outbox rows now (e.g. while the service is down)",
       "Reads DATABASE_URL and NATS_URL. Takes the same lock as the service's own relay, so it\n"
       "refuses to run while one is active. Honours FAULT_POINT like the services do.",

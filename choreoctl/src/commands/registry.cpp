@@ -4,7 +4,8 @@ namespace choreo::ctl {
 
 std::vector<Command> all_commands() {
   return {
-      migrate_command(), token_command(), outbox_flush_command(), dlq_command(), help_command(),
+      status_command(),       consumers_command(), order_command(), tail_command(), dlq_command(),
+      outbox_flush_command(), migrate_command(),   token_command(), help_command(),
   };
 }
 

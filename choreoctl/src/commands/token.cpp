@@ -1,4 +1,5 @@
 #include <chrono>
+#include <nlohmann/json.hpp>
 
 #include "auth/token_verifier.hpp"
 #include "cli/options.hpp"
@@ -14,7 +15,7 @@ constexpr auto kMaxTtl = std::chrono::hours(24 * 366);
 constexpr std::size_t kMaxSubjectLength = 255;  // tb_user.identifier's limit
 
 int run_token(const CommandContext& context) {
-  const auto args = parse_args(context.args, {"sub", "ttl"}, 0, {"operator"});
+  const auto args = parse_args(context.args, {"sub", "ttl"}, 0, {"operator", "json"});
   const auto secret =
       context.env.required("JWT_SECRET", "the HS256 secret the order service verifies tokens with");
 
@@ -47,7 +48,17 @@ int run_token(const CommandContext& context) {
     claims.roles_claim =
         context.env.string_or("JWT_ROLES_CLAIM", std::string(auth::kDefaultRolesClaim));
   }
-  context.out << make_hs256_token(secret, claims) << "\n";
+  const auto token = make_hs256_token(secret, claims);
+  if (args.flag("json")) {
+    nlohmann::ordered_json json;
+    json["token"] = token;
+    json["sub"] = claims.subject;
+    json["expires_in_seconds"] = claims.ttl.count();
+    json["roles"] = claims.roles;
+    context.out << json.dump(2) << "\n";
+    return kExitOk;
+  }
+  context.out << token << "\n";
   return kExitOk;
 }
 
@@ -55,7 +66,7 @@ int run_token(const CommandContext& context) {
 
 Command token_command() {
   return Command{
-      "token", "token [--sub SUB] [--ttl DURATION] [--operator]",
+      "token", "token [--sub SUB] [--ttl DURATION] [--operator] [--json]",
       "print an HS256 token for the services (user SUB, default demo)",
       "Reads JWT_SECRET. The token carries sub, iat and exp (--ttl: default 24h, e.g. 30m or\n"
       "168h), plus iss and aud when OIDC_ISSUER_URL / OIDC_AUDIENCE are set. --operator: an\n"

@@ -3,29 +3,16 @@
 #include <charconv>
 
 #include "cli/options.hpp"
+#include "inspect/service_databases.hpp"
 #include "runtime/service_names.hpp"
-#include "runtime/service_settings.hpp"
 
 namespace choreo::ctl::dlq {
 
 std::vector<DeadLetterSource> dead_letter_sources(const config::EnvReader& env) {
-  const auto owner = env.optional("DATABASE_URL");
   std::vector<DeadLetterSource> sources;
-  for (const auto name : runtime::kServiceNames) {
-    const std::string service(name);
-    const auto schema = runtime::service_schema(service);
-    const auto variable = runtime::database_url_variable(service);
-    auto url = env.optional(variable);
-    if (!url)
-      url = owner;
-    if (!url) {
-      throw config::ConfigError(
-          "configuration: set DATABASE_URL (the database owner's URL, e.g. "
-          "postgresql://orders:orders@127.0.0.1:55432/orders) or each service's " +
-          variable);
-    }
-    sources.push_back({{service, schema}, *url});
-  }
+  for (auto& database : inspect::service_databases(env))
+    sources.push_back(
+        {{std::move(database.service), std::move(database.schema)}, std::move(database.url)});
   return sources;
 }
 

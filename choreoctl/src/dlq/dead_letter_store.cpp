@@ -71,11 +71,31 @@ std::vector<DeadLetterRecord> list_dead_letters(pqxx::transaction_base& tx,
                                                 const ListFilter& filter) {
   const auto rows = tx.exec_params(
       std::string("SELECT ") + kColumns + " FROM " + qualified(tx, table) +
-          " WHERE ($1 OR replayed_at IS NULL) AND "
-          "($2::text IS NULL OR consumer = $2) ORDER BY pk_dead_letter DESC LIMIT $3",
-      filter.include_replayed, filter.consumer, filter.limit);
+          " WHERE ($1 OR replayed_at IS NULL) AND ($2::text IS NULL OR consumer = $2) AND "
+          "($4::text IS NULL OR strpos(reason, $4) > 0) AND ($5::bigint IS NULL OR "
+          "created_at >= now() - make_interval(secs => $5::bigint / 1000.0)) "
+          "ORDER BY pk_dead_letter DESC LIMIT $3",
+      filter.include_replayed, filter.consumer, filter.limit, filter.reason_contains,
+      filter.recorded_within ? std::optional<long long>(filter.recorded_within->count())
+                             : std::nullopt);
   std::vector<DeadLetterRecord> records;
   records.reserve(rows.size());
+  for (const auto& row : rows)
+    records.push_back(read_record(row, table));
+  return records;
+}
+
+std::vector<DeadLetterRecord> dead_letters_of_events(pqxx::transaction_base& tx,
+                                                     const DeadLetterTable& table,
+                                                     const std::vector<std::string>& event_ids) {
+  std::vector<DeadLetterRecord> records;
+  if (event_ids.empty())
+    return records;
+  const auto rows =
+      tx.exec_params(std::string("SELECT ") + kColumns + " FROM " + qualified(tx, table) +
+                         " WHERE event_id IN (SELECT jsonb_array_elements_text($1::jsonb)) "
+                         "ORDER BY pk_dead_letter",
+                     nlohmann::json(event_ids).dump());
   for (const auto& row : rows)
     records.push_back(read_record(row, table));
   return records;

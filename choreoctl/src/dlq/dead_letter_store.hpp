@@ -17,6 +17,8 @@ inline constexpr int kMaxListLimit = 10'000;
 
 struct ListFilter {
   std::optional<std::string> consumer;
+  std::optional<std::string> reason_contains;
+  std::optional<std::chrono::milliseconds> recorded_within;  // recorded at most this long ago
   bool include_replayed = false;
   int limit = 100;  // newest first; at most kMaxListLimit
 };
@@ -32,6 +34,11 @@ struct DeadLetterTable {
 std::vector<DeadLetterRecord> list_dead_letters(pqxx::transaction_base& tx,
                                                 const DeadLetterTable& table,
                                                 const ListFilter& filter);
+
+// The dead letters (replayed or not) of any of these events, oldest first.
+std::vector<DeadLetterRecord> dead_letters_of_events(pqxx::transaction_base& tx,
+                                                     const DeadLetterTable& table,
+                                                     const std::vector<std::string>& event_ids);
 
 // The dead letter `id`, locked (FOR UPDATE) until the transaction ends, so two replays of one row
 // run one after the other and the second sees the first's replayed_at. `inbox_retention` fills

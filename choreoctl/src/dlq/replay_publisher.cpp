@@ -1,7 +1,5 @@
 #include "dlq/replay_publisher.hpp"
 
-#include <thread>
-
 #include "bus/nats_error.hpp"
 #include "bus/nats_handles.hpp"
 
@@ -12,10 +10,7 @@ bus::PublishOutcome publish_replay(bus::JetStreamClient& bus, const ReplayMessag
   bus::PublishOutcome outcome;
   // The client connects in the background when NATS is not there at once; give it a moment
   // rather than failing on the first try.
-  const auto deadline = std::chrono::steady_clock::now() + connect_timeout;
-  while (!bus.connected() && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  if (!bus.connected()) {
+  if (!bus.wait_until_connected(connect_timeout)) {
     outcome.error = "NATS is not reachable (check NATS_URL)";
     return outcome;
   }

@@ -55,7 +55,8 @@ void CoreSubscription::on_message(natsConnection*, natsSubscription*, natsMsg* m
   const char* data = natsMsg_GetData(owned.get());
   const auto length = static_cast<std::size_t>(natsMsg_GetDataLength(owned.get()));
   try {
-    self.handler_(natsMsg_GetSubject(owned.get()), std::string_view(data ? data : "", length));
+    self.handler_(CoreMessage{natsMsg_GetSubject(owned.get()),
+                              std::string_view(data ? data : "", length), owned.get()});
   } catch (const std::exception& error) {
     spdlog::error("NATS subscription handler failed: {}", error.what());
   }

@@ -11,8 +11,15 @@
 
 namespace choreo::bus {
 
-// Called on a nats.c delivery thread with each message's subject and payload; keep it quick.
-using CoreMessageHandler = std::function<void(std::string_view subject, std::string_view data)>;
+// A live message as a core subscription hands it over; valid only during the handler's call.
+struct CoreMessage {
+  std::string_view subject;
+  std::string_view data;
+  natsMsg* raw = nullptr;  // for its headers: bus::message_headers(raw)
+};
+
+// Called on a nats.c delivery thread with each message; keep it quick.
+using CoreMessageHandler = std::function<void(const CoreMessage& message)>;
 
 // A plain (core NATS) subscription: live messages only, no acknowledgements, no replay. For
 // fan-out of events that matter only while someone listens (GraphQL subscriptions), where a

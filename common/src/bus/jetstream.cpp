@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <thread>
 
 #include "bus/nats_error.hpp"
 
@@ -12,8 +13,13 @@ namespace {
 constexpr std::int64_t kNanosPerMilli = 1'000'000;
 constexpr const char* kMsgIdHeader = "Nats-Msg-Id";
 
-void on_disconnected(natsConnection*, void*) {
-  spdlog::warn("NATS disconnected; reconnecting in the background unless closing");
+void on_disconnected(natsConnection* connection, void*) {
+  // Closing our own connection disconnects it too: no warning for what was asked for.
+  if (natsConnection_IsClosed(connection)) {
+    spdlog::debug("NATS connection closed");
+    return;
+  }
+  spdlog::warn("NATS disconnected; reconnecting in the background");
 }
 void on_reconnected(natsConnection* connection, void*) {
   char url[256] = {0};
@@ -37,6 +43,8 @@ MessageHandle make_message(const OutgoingMessage& message) {
   MessageHandle handle(raw);
   check(natsMsgHeader_Set(handle.get(), kMsgIdHeader, message.msg_id.c_str()),
         "setting Nats-Msg-Id");
+  for (const auto& [name, value] : message.headers)
+    check(natsMsgHeader_Set(handle.get(), name.c_str(), value.c_str()), "setting a header");
   return handle;
 }
 
@@ -113,6 +121,16 @@ bool JetStreamClient::connected() const {
   return connection_ && natsConnection_Status(connection_.get()) == NATS_CONN_STATUS_CONNECTED;
 }
 
+bool JetStreamClient::wait_until_connected(std::chrono::milliseconds timeout) const {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!connected()) {
+    if (std::chrono::steady_clock::now() >= deadline)
+      return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
 void JetStreamClient::ensure_stream(const StreamSettings& settings) {
   std::vector<const char*> subjects;
   for (const auto& subject : settings.subjects)
@@ -168,6 +186,7 @@ StreamState JetStreamClient::stream_state(const std::string& stream) {
   StreamInfoHandle info(raw);
   StreamState state;
   state.messages = info->State.Msgs;
+  state.bytes = info->State.Bytes;
   state.first_sequence = info->State.FirstSeq;
   state.last_sequence = info->State.LastSeq;
   state.duplicate_window_ns = info->Config->Duplicates;
@@ -224,6 +243,34 @@ std::unique_ptr<PullConsumer> JetStreamClient::pull_consumer(const ConsumerSetti
       settings);
 }
 
+namespace {
+
+ConsumerState state_of(const jsConsumerInfo& info) {
+  ConsumerState state;
+  if (info.Name != nullptr)
+    state.name = info.Name;
+  if (info.Config != nullptr) {
+    if (info.Config->FilterSubject != nullptr)
+      state.filter_subject = info.Config->FilterSubject;
+    state.max_ack_pending = info.Config->MaxAckPending;
+  }
+  state.num_pending = info.NumPending;
+  state.num_ack_pending = info.NumAckPending;
+  state.num_redelivered = info.NumRedelivered;
+  state.num_waiting = info.NumWaiting;
+  state.delivered_stream_sequence = info.Delivered.Stream;
+  state.ack_floor_stream_sequence = info.AckFloor.Stream;
+  state.last_delivered_ns = info.Delivered.Last;
+  state.last_acked_ns = info.AckFloor.Last;
+  return state;
+}
+
+struct ConsumerInfoListDeleter {
+  void operator()(jsConsumerInfoList* list) const { jsConsumerInfoList_Destroy(list); }
+};
+
+}  // namespace
+
 ConsumerState JetStreamClient::consumer_state(const std::string& stream,
                                               const std::string& durable) {
   jsConsumerInfo* raw = nullptr;
@@ -231,13 +278,23 @@ ConsumerState JetStreamClient::consumer_state(const std::string& stream,
   check(js_GetConsumerInfo(&raw, js_.get(), stream.c_str(), durable.c_str(), nullptr, &js_error),
         "reading the durable consumer", js_error);
   ConsumerInfoHandle info(raw);
-  ConsumerState state;
-  state.num_pending = info->NumPending;
-  state.num_ack_pending = info->NumAckPending;
-  state.num_redelivered = info->NumRedelivered;
-  state.num_waiting = info->NumWaiting;
-  state.delivered_stream_sequence = info->Delivered.Stream;
-  return state;
+  return state_of(*info);
+}
+
+std::vector<ConsumerState> JetStreamClient::consumer_states(const std::string& stream) {
+  jsConsumerInfoList* raw = nullptr;
+  jsErrCode js_error{};
+  const auto status = js_Consumers(&raw, js_.get(), stream.c_str(), nullptr, &js_error);
+  std::vector<ConsumerState> states;
+  if (status == NATS_NOT_FOUND)  // a stream without consumers answers with an empty list
+    return states;
+  check(status, "listing the stream's consumers", js_error);
+  std::unique_ptr<jsConsumerInfoList, ConsumerInfoListDeleter> list(raw);
+  for (int i = 0; i < list->Count; ++i)
+    states.push_back(state_of(*list->List[i]));
+  std::sort(states.begin(), states.end(),
+            [](const auto& a, const auto& b) { return a.name < b.name; });
+  return states;
 }
 
 PublishOutcome JetStreamClient::publish(const OutgoingMessage& message) {

@@ -21,6 +21,7 @@ struct OutgoingMessage {
   std::string subject;
   std::string payload;
   std::string msg_id;  // becomes Nats-Msg-Id: the server drops a repeat within the window
+  std::map<std::string, std::string> headers{};  // any others (traceparent)
 };
 
 struct PublishOutcome {
@@ -31,15 +32,22 @@ struct PublishOutcome {
 };
 
 struct ConsumerState {
+  std::string name;  // the durable's
+  std::string filter_subject;
   std::uint64_t num_pending = 0;     // not yet delivered
   std::int64_t num_ack_pending = 0;  // delivered, not yet acked
+  std::int64_t max_ack_pending = 0;  // the consumer's limit on num_ack_pending (-1: none)
   std::int64_t num_redelivered = 0;
   std::int64_t num_waiting = 0;  // open pull requests
   std::uint64_t delivered_stream_sequence = 0;
+  std::uint64_t ack_floor_stream_sequence = 0;
+  std::int64_t last_delivered_ns = 0;  // UTC, ns since the epoch; 0 when nothing was delivered
+  std::int64_t last_acked_ns = 0;      // the same for the ack floor
 };
 
 struct StreamState {
   std::uint64_t messages = 0;
+  std::uint64_t bytes = 0;
   std::uint64_t first_sequence = 0;
   std::uint64_t last_sequence = 0;
   std::int64_t duplicate_window_ns = 0;
@@ -68,6 +76,9 @@ class JetStreamClient {
   JetStreamClient& operator=(const JetStreamClient&) = delete;
 
   bool connected() const;
+  // Waits (polling) until the background connect succeeds: for tools that should answer "NATS
+  // is not reachable" after a moment rather than fail on the first try. False on timeout.
+  bool wait_until_connected(std::chrono::milliseconds timeout) const;
 
   // Creates the stream, or widens an existing one to these settings.
   void ensure_stream(const StreamSettings& settings);
@@ -79,6 +90,8 @@ class JetStreamClient {
   // instead of silently dropped by the server (docs/reliability.md).
   std::unique_ptr<PullConsumer> pull_consumer(const ConsumerSettings& settings);
   ConsumerState consumer_state(const std::string& stream, const std::string& durable);
+  // Every consumer of the stream, by name.
+  std::vector<ConsumerState> consumer_states(const std::string& stream);
 
   PublishOutcome publish(const OutgoingMessage& message);
   // Publishes all messages asynchronously and waits for every ack (up to `timeout`); outcomes are

@@ -16,7 +16,9 @@
 #include "db/savepoint.hpp"
 #include "events/payloads.hpp"
 #include "inbox/inbox.hpp"
+#include "logging/log_context.hpp"
 #include "runtime/interruptible_sleep.hpp"
+#include "tracing/trace_context.hpp"
 
 namespace choreo::consumer {
 namespace {
@@ -27,6 +29,13 @@ using Clock = std::chrono::steady_clock;
 
 // Often enough to follow a backlog on a dashboard, rare enough to cost the server nothing.
 constexpr auto kLagRefreshInterval = std::chrono::seconds(5);
+
+// What a settled message's log lines are about: its trace, order and event.
+logging::LogContext log_context_of(const std::optional<events::Event>& event) {
+  if (!event)
+    return {};
+  return {event->trace ? event->trace->trace_id : "", event->order_id().value_or(""), event->id};
+}
 
 }  // namespace
 
@@ -216,13 +225,13 @@ bool ConsumerRuntime::handle_together(std::vector<Pending>& batch, pqxx::transac
   std::vector<Pending*> fresh;
   fresh.reserve(batch.size());
   if (settings_.idempotency == Idempotency::inbox) {
-    std::vector<std::string> ids;
-    ids.reserve(batch.size());
+    std::vector<inbox::Claim> claims;
+    claims.reserve(batch.size());
     for (const auto& pending : batch) {
       if (pending.event)
-        ids.push_back(pending.event->id);
+        claims.push_back({pending.event->id, pending.event->delivery_attempt});
     }
-    auto claimed = inbox::claim_all(tx, settings_.consumer.durable, ids);
+    auto claimed = inbox::claim_all(tx, settings_.consumer.durable, claims);
     for (auto& pending : batch) {
       if (!pending.event)
         continue;
@@ -276,7 +285,7 @@ void ConsumerRuntime::handle_isolated(std::vector<Pending>& batch, pqxx::transac
       db::Savepoint savepoint(tx);
       try {
         if (settings_.idempotency == Idempotency::inbox &&
-            !inbox::claim(tx, durable, pending.event->id)) {
+            !inbox::claim(tx, durable, {pending.event->id, attempt})) {
           outcome = Outcome::duplicate();
           savepoint.release();
         } else if (exceeded_deliveries(attempt, settings_.retry)) {
@@ -326,6 +335,11 @@ void ConsumerRuntime::process(std::vector<Pending>& batch) {
       continue;
     }
     pending.event = std::move(std::get<events::Event>(decoded));
+    pending.event->published_at_ns = delivery.timestamp_ns;
+    if (const auto traceparent = pending.message.header(tracing::kTraceparentHeader)) {
+      if (const auto parent = tracing::parse_traceparent(*traceparent))
+        pending.event->trace = parent->child();
+    }
     // A crash loop's dead letter must leave no inbox claim behind, which only a savepoint undoes.
     if (exceeded_deliveries(pending.event->delivery_attempt, settings_.retry))
       isolate = true;
@@ -398,13 +412,20 @@ void ConsumerRuntime::process(std::vector<Pending>& batch) {
   const auto settled_at_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
                                  std::chrono::system_clock::now().time_since_epoch())
                                  .count();
+  const bool log_each = spdlog::should_log(spdlog::level::debug);
   for (auto& pending : batch) {
+    logging::LogScope scope(log_context_of(pending.event));
     if (pending.after_commit)
       pending.after_commit();
     const auto& settlement = *pending.settlement;
     switch (settlement.action) {
       case Settlement::Action::ack:
         pending.message.ack();
+        if (log_each) {
+          spdlog::debug("consumer {}: {} {} (delivery {})", durable,
+                        pending.duplicate ? "acknowledged a repeat of" : "handled",
+                        pending.message.subject(), pending.message.delivery().num_delivered);
+        }
         (pending.duplicate ? metrics_.duplicates : metrics_.processed).Increment();
         if (const auto stored_ns = pending.message.delivery().timestamp_ns; stored_ns > 0) {
           metrics_.event_age_seconds.Observe(

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <variant>
 
+#include "tracing/trace_context.hpp"
+
 namespace choreo::events {
 
 // The header that carries an event's id when it differs from the message's Nats-Msg-Id. A
@@ -29,6 +31,11 @@ struct Event {
   nlohmann::json payload;  // always an object
   std::uint64_t stream_sequence = 0;
   std::uint64_t delivery_attempt = 1;
+  // When the stream stored it (UTC, ns since the epoch; 0 when unknown).
+  std::int64_t published_at_ns = 0;
+  // This consumer's span of the order's trace: a child of the message's traceparent header
+  // (nullopt without one). The events a handler emits carry it on (outbox::append).
+  std::optional<tracing::TraceContext> trace;
 
   // The payload's order_id, when present and a string.
   std::optional<std::string> order_id() const;

@@ -34,9 +34,9 @@ class JsonFormatter final : public spdlog::formatter {
 
   void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
     const auto level = spdlog::level::to_string_view(msg.level);
-    const auto line =
-        format_json_line(iso_timestamp(msg.time), std::string(level.data(), level.size()), service_,
-                         msg.thread_id, std::string(msg.payload.data(), msg.payload.size()));
+    const auto line = format_json_line(
+        iso_timestamp(msg.time), std::string(level.data(), level.size()), service_, msg.thread_id,
+        std::string(msg.payload.data(), msg.payload.size()), current_log_context());
     dest.append(line.data(), line.data() + line.size());
     dest.push_back('\n');
   }
@@ -63,13 +63,19 @@ LogSettings load_log_settings(const config::EnvReader& env, std::string service)
 
 std::string format_json_line(const std::string& timestamp, const std::string& level,
                              const std::string& service, std::size_t thread_id,
-                             const std::string& message) {
+                             const std::string& message, const LogContext& context) {
   nlohmann::ordered_json line;
   line["ts"] = timestamp;
   line["level"] = level;
   line["service"] = service;
   line["thread"] = thread_id;
   line["msg"] = message;
+  if (!context.trace_id.empty())
+    line["trace_id"] = context.trace_id;
+  if (!context.order_id.empty())
+    line["order_id"] = context.order_id;
+  if (!context.event_id.empty())
+    line["event_id"] = context.event_id;
   // Replace invalid UTF-8 instead of throwing: a log call must never fail.
   return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

@@ -6,8 +6,12 @@
 #include <condition_variable>
 #include <pqxx/pqxx>
 
+#include <nlohmann/json.hpp>
+
 #include "db/errors.hpp"
+#include "logging/log_context.hpp"
 #include "runtime/interruptible_sleep.hpp"
+#include "tracing/trace_context.hpp"
 
 namespace choreo::outbox {
 namespace {
@@ -26,6 +30,31 @@ std::string id_array(const std::vector<long long>& ids) {
     text += std::to_string(ids[i]);
   }
   return text + "}";
+}
+
+// The row's headers column (a JSON object of strings) onto the message. Most rows of a quiet
+// system have none, and the common case skips the parse.
+void add_headers(const char* headers_json, bus::OutgoingMessage& message) {
+  if (std::string_view(headers_json) == "{}")
+    return;
+  const auto headers = nlohmann::json::parse(headers_json, nullptr, false);
+  if (!headers.is_object())
+    return;
+  for (const auto& [name, value] : headers.items()) {
+    if (value.is_string())
+      message.headers.emplace(name, value.get<std::string>());
+  }
+}
+
+// One debug line per published event, carrying its trace (the relay is a hop of the order's
+// journey like any consumer).
+void log_published(const std::string& source, const bus::OutgoingMessage& message) {
+  const auto traceparent = message.headers.find(tracing::kTraceparentHeader);
+  const auto trace = traceparent == message.headers.end()
+                         ? std::nullopt
+                         : tracing::parse_traceparent(traceparent->second);
+  logging::LogScope scope({trace ? trace->trace_id : "", "", message.msg_id});
+  spdlog::debug("outbox {}: published {}", source, message.subject);
 }
 
 }  // namespace
@@ -108,7 +137,7 @@ std::size_t OutboxRelay::relay_batch(pqxx::connection& connection) {
   {
     pqxx::nontransaction tx(connection);
     const auto rows = tx.exec_params(
-        "SELECT pk_outbox, event_id::text, subject, payload::text FROM tb_outbox "
+        "SELECT pk_outbox, event_id::text, subject, payload::text, headers::text FROM tb_outbox "
         "WHERE source = $1 AND published_at IS NULL ORDER BY pk_outbox LIMIT $2",
         settings_.source, settings_.batch_size);
     ids.reserve(rows.size());
@@ -116,7 +145,8 @@ std::size_t OutboxRelay::relay_batch(pqxx::connection& connection) {
     for (const auto& row : rows) {
       ids.push_back(row[0].as<long long>());
       messages.push_back(
-          {row[2].as<std::string>(), row[3].as<std::string>(), row[1].as<std::string>()});
+          {row[2].as<std::string>(), row[3].as<std::string>(), row[1].as<std::string>(), {}});
+      add_headers(row[4].c_str(), messages.back());
     }
   }
   if (messages.empty())
@@ -128,9 +158,12 @@ std::size_t OutboxRelay::relay_batch(pqxx::connection& connection) {
   std::vector<long long> stored;
   stored.reserve(ids.size());
   std::string first_error;
+  const bool log_each = spdlog::should_log(spdlog::level::debug);
   for (std::size_t i = 0; i < outcomes.size(); ++i) {
     if (outcomes[i].stored) {
       stored.push_back(ids[i]);
+      if (log_each)
+        log_published(settings_.source, messages[i]);
     } else if (first_error.empty()) {
       first_error = outcomes[i].error;
     }

@@ -6,14 +6,22 @@ namespace choreo::outbox {
 
 std::vector<db::PreparedStatement> writer_statements() {
   return {{"outbox_append",
-           "INSERT INTO tb_outbox (source, subject, payload) VALUES ($1, $2, $3::jsonb) "
-           "RETURNING event_id::text"}};
+           "INSERT INTO tb_outbox (source, subject, payload, headers) "
+           "VALUES ($1, $2, $3::jsonb, $4::jsonb) RETURNING event_id::text"}};
+}
+
+std::string headers_json(const std::optional<tracing::TraceContext>& trace) {
+  if (!trace)
+    return "{}";
+  return nlohmann::json{{tracing::kTraceparentHeader, trace->traceparent()}}.dump();
 }
 
 std::string append(pqxx::transaction_base& tx, std::string_view source, std::string_view subject,
-                   const nlohmann::json& payload) {
+                   const nlohmann::json& payload,
+                   const std::optional<tracing::TraceContext>& trace) {
   return tx
-      .exec_prepared1("outbox_append", std::string(source), std::string(subject), payload.dump())[0]
+      .exec_prepared1("outbox_append", std::string(source), std::string(subject), payload.dump(),
+                      headers_json(trace))[0]
       .as<std::string>();
 }
 

@@ -4,8 +4,12 @@
 
 namespace choreo::order_service {
 
-ApiSession::ApiSession(pqxx::connection& connection, std::string user, Mode mode)
-    : connection_(connection), user_(std::move(user)), mode_(mode) {}
+ApiSession::ApiSession(pqxx::connection& connection, std::string user, Mode mode,
+                       std::string traceparent)
+    : connection_(connection),
+      user_(std::move(user)),
+      mode_(mode),
+      traceparent_(std::move(traceparent)) {}
 
 std::string ApiSession::setup_and_execute(pqxx::transaction_base& transaction,
                                           const std::string& statement,
@@ -14,7 +18,13 @@ std::string ApiSession::setup_and_execute(pqxx::transaction_base& transaction,
   // connection's encoding and settings, and typed by the prepared statement.
   std::string sql = "SELECT set_config('role', 'order_api', true), set_config('app.user_id', ";
   sql += transaction.quote(user_);
-  sql += ", true); EXECUTE ";
+  sql += ", true)";
+  if (!traceparent_.empty()) {
+    sql += ", set_config('choreo.traceparent', ";
+    sql += transaction.quote(traceparent_);
+    sql += ", true)";
+  }
+  sql += "; EXECUTE ";
   sql += transaction.quote_name(statement);
   if (!params.empty()) {
     sql += '(';

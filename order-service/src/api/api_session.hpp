@@ -29,7 +29,10 @@ class ApiSession final : public StatementRunner {
  public:
   enum class Mode { kReadOnly, kReadWrite };
 
-  ApiSession(pqxx::connection& connection, std::string user, Mode mode);
+  // `traceparent`, when not empty, becomes choreo.traceparent for the transaction: the order a
+  // createOrder inserts stores it, and its events carry it (sql/013_trace_and_timeline.sql).
+  ApiSession(pqxx::connection& connection, std::string user, Mode mode,
+             std::string traceparent = {});
   ApiSession(const ApiSession&) = delete;
   ApiSession& operator=(const ApiSession&) = delete;
 
@@ -49,6 +52,7 @@ class ApiSession final : public StatementRunner {
   pqxx::connection& connection_;
   const std::string user_;
   const Mode mode_;
+  const std::string traceparent_;
   std::optional<pqxx::nontransaction> reads_;  // kReadOnly: autocommit, as PostgreSQL sees it
   std::optional<pqxx::work> transaction_;      // kReadWrite, from the first statement on
 };

@@ -10,6 +10,7 @@
 #include "api/order_store.hpp"
 #include "config/env.hpp"
 #include "db/errors.hpp"
+#include "logging/log_context.hpp"
 
 namespace choreo::order_service {
 namespace {
@@ -105,6 +106,16 @@ void GraphQLEndpoint::mount(http::Router& router, const std::string& path) {
 }
 
 http::HttpResponse GraphQLEndpoint::handle(const http::HttpRequest& request) const {
+  const auto* traceparent = request.header(tracing::kTraceparentHeader);
+  const auto trace = tracing::continue_or_start(traceparent ? *traceparent : "");
+  logging::LogScope scope({trace.trace_id, "", ""});
+  auto response = respond(request, trace);
+  spdlog::debug("graphql: {} {} answered {}", request.method, request.target, response.status);
+  return std::move(response).with_header(tracing::kTraceparentHeader, trace.traceparent());
+}
+
+http::HttpResponse GraphQLEndpoint::respond(const http::HttpRequest& request,
+                                            const tracing::TraceContext& trace) const {
   const auto media = negotiate_media_type(request.header("accept"));
   auth::Principal principal;
   try {
@@ -144,7 +155,7 @@ http::HttpResponse GraphQLEndpoint::handle(const http::HttpRequest& request) con
   }
 
   int failure_status = 0;
-  const auto result = run(principal.subject, operation, decoded.variables, failure_status);
+  const auto result = run(principal.subject, operation, decoded.variables, failure_status, trace);
   if (failure_status == 503) {
     return error_response(503, media, "The service is temporarily unavailable; try again.",
                           graphql::error_code::kInternal)
@@ -159,11 +170,14 @@ http::HttpResponse GraphQLEndpoint::handle(const http::HttpRequest& request) con
   return graphql_response(status, media, graphql::to_json(result));
 }
 
-graphql::ExecutionResult GraphQLEndpoint::run(const std::string& user,
-                                              const graphql::PreparedOperation& operation,
-                                              const graphql::InputObject& variables,
-                                              int& failure_status) const {
+graphql::ExecutionResult GraphQLEndpoint::run(
+    const std::string& user, const graphql::PreparedOperation& operation,
+    const graphql::InputObject& variables, int& failure_status,
+    const std::optional<tracing::TraceContext>& trace) const {
   const bool mutation = operation.type() == graphql::OperationType::kMutation;
+  // Only writes store a trace (the order and its events); reads leave no trace behind.
+  const std::string traceparent =
+      mutation ? (trace ? *trace : tracing::start_trace()).traceparent() : std::string();
   for (int attempt = 1;; ++attempt) {
     bool transient = false;
     bool broken = false;
@@ -172,7 +186,8 @@ graphql::ExecutionResult GraphQLEndpoint::run(const std::string& user,
       graphql::ExecutionResult result;
       {
         ApiSession session(*connection, user,
-                           mutation ? ApiSession::Mode::kReadWrite : ApiSession::Mode::kReadOnly);
+                           mutation ? ApiSession::Mode::kReadWrite : ApiSession::Mode::kReadOnly,
+                           traceparent);
         OrderStore store(session, read_models_.runners());
         ApiContext context{user, store};
         std::any request_context = &context;

@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "api/prepared_operation_cache.hpp"
@@ -12,6 +13,7 @@
 #include "graphql/schema.hpp"
 #include "http/router.hpp"
 #include "runtime/fault_points.hpp"
+#include "tracing/trace_context.hpp"
 
 namespace choreo::config {
 class EnvReader;
@@ -51,16 +53,23 @@ class GraphQLEndpoint {
   ReadModelRunners read_models() const { return read_models_.runners(); }
 
   void mount(http::Router& router, const std::string& path = "/graphql");
+  // Continues the request's traceparent header (or starts a trace), logs with it, and answers
+  // with the request's own span in a traceparent header.
   http::HttpResponse handle(const http::HttpRequest& request) const;
 
   // Executes a prepared operation for `user` (order_api, the user set; a mutation in one
   // transaction); retried once when the database failed transiently. When no result could be
   // had at all, sets failure_status (503 unavailable, 500 otherwise). Blocks; thread-safe. Every
-  // transport (HTTP, WebSocket) runs operations through here, so they behave the same.
+  // transport (HTTP, WebSocket) runs operations through here, so they behave the same. A
+  // mutation's writes carry `trace` (a new trace when none is given) into the order's events.
   graphql::ExecutionResult run(const std::string& user, const graphql::PreparedOperation& operation,
-                               const graphql::InputObject& variables, int& failure_status) const;
+                               const graphql::InputObject& variables, int& failure_status,
+                               const std::optional<tracing::TraceContext>& trace = {}) const;
 
  private:
+  http::HttpResponse respond(const http::HttpRequest& request,
+                             const tracing::TraceContext& trace) const;
+
   GraphQLEndpointSettings settings_;
   const graphql::Schema& schema_;
   const auth::TokenVerifier& verifier_;

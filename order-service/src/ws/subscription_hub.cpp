@@ -54,8 +54,8 @@ void SubscriptionHub::listen(bus::JetStreamClient& bus) {
   if (feed_)
     return;
   feed_ = bus.subscribe(std::string(events::subjects::kOrderStatusUpdated),
-                        [this](std::string_view, std::string_view data) {
-                          if (auto update = decode_status_update(data)) {
+                        [this](const bus::CoreMessage& message) {
+                          if (auto update = decode_status_update(message.data)) {
                             publish(std::move(*update));
                           } else {
                             spdlog::warn("subscriptions: ignoring a malformed status update");

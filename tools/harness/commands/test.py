@@ -225,6 +225,8 @@ def split_databases_suites(context: Context) -> None:
     ui = context.ui
     stack = Stack(context.repo.split_stack, context.repo, ui)
     stack.steps_as_details = True
+    # The operator's suite finds one trace id in every service's log: per-event lines are debug.
+    stack.log_level, stack.log_format = "debug", "json"
     try:
         stack.up_fresh("test", split_databases=True)
         ui.ok(f"one database per service: {', '.join(stack.databases())}")
@@ -232,6 +234,7 @@ def split_databases_suites(context: Context) -> None:
         run_acceptance(context, stack_env)
         run_walkthrough(context, stack_env)
         check_dead_letters_listed(context, stack, stack_env)
+        run_operator_suite(context, stack, stack_env)
     except Fatal:
         show_stack_logs(context, stack)
         raise
@@ -239,6 +242,18 @@ def split_databases_suites(context: Context) -> None:
         ui.say(f"stopping the split-databases stack (logs stay in {stack.dir}/logs)")
         if stack.exists() and not stack.down():
             ui.warn("the split-databases stack did not stop cleanly")
+
+
+def run_operator_suite(context: Context, stack: Stack, stack_env: Mapping[str, str]) -> None:
+    """The operator's CLI against the split stack: choreoctl status, consumers, order, tail and
+    bulk dlq replay, a stopped worker's backlog draining, and one trace id in every service's
+    log (tests/operator/)."""
+    suite = context.repo.root / "tests" / "operator" / "test_choreoctl.py"
+    require_file(suite, "the operator's CLI suite")
+    checked_run(["/usr/bin/python3", "-m", "pytest", str(suite), "-q"], "the operator's CLI suite",
+                env={**stack_env, "CHOREO_STACK_DIR": str(stack.dir),
+                     "CHOREOCTL": str(stack.choreoctl())},
+                cwd=context.repo.root)
 
 
 def check_dead_letters_listed(context: Context, stack: Stack, stack_env: Mapping[str, str]) -> None:

@@ -5,6 +5,7 @@ clean `down -v`."""
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import signal
@@ -114,7 +115,7 @@ class ComposeCheck:
             ("building the service images (one C++ build, a target per service)", self.build),
             ("starting the stack (all but nats-box) until every container is healthy", self.up),
             ("a token from choreoctl inside the order-service container", self.token),
-            ("createOrder reaches shipped; the event log shows the chain in order", self.happy),
+            ("createOrder reaches shipped; the event log and choreoctl show the chain", self.happy),
             ("a 9999.99 order and a bad-card order fail, their stock released", self.failures),
             (f"--scale payment-worker=3 and {self.settings.orders} orders", self.scaled),
             ("a worker's process SIGKILLed from the host comes back", self.crash),
@@ -311,6 +312,36 @@ class ComposeCheck:
         for event_type, recorded_at in rows:
             self.ui.detail(f"  {event_type:<28} {recorded_at}")
         self.ui.ok("created → reserved → charged → shipped, in stream order")
+        self.operator_view(order["id"])
+
+    def operator_view(self, order_id: str) -> None:
+        """choreoctl status and order inside a container: the compose file's service URLs and
+        database URLs reach every service, and the order's events carry one trace."""
+        assert self.project is not None
+        # LOG_LEVEL=warn: the container's own (info) would mix choreoctl's log into the answer.
+        status = self.project.exec("event-monitor", "env", "LOG_LEVEL=warn", "choreoctl", "status",
+                                   "--json")
+        if status.status != 0:
+            raise Fatal(f"choreoctl status in the container exited {status.status}: "
+                        f"{status.output.strip()}")
+        report = json.loads(status.output[status.output.index("{\n"):])
+        not_ready = [s["service"] for s in report["services"] if not s["ready"]]
+        if not_ready:
+            raise Fatal(f"choreoctl status in the container sees these not ready: {not_ready}")
+        self.ui.ok(f"{self.project.spelling} exec event-monitor choreoctl status: five services "
+                   f"ready, {len(report['consumers'])} durables, {report['stream']['messages']} "
+                   "messages")
+        timeline = self.project.exec("event-monitor", "env", "LOG_LEVEL=warn", "choreoctl", "order",
+                                     order_id, "--json")
+        if timeline.status != 0:
+            raise Fatal(f"choreoctl order in the container failed: {timeline.output.strip()}")
+        document = json.loads(timeline.output[timeline.output.index("{\n"):])
+        traces = {event["trace_id"] for event in document["events"]}
+        if not document["trace_id"] or traces != {document["trace_id"]}:
+            raise Fatal(f"the order's events carry the traces {traces}, expected one "
+                        f"({document['trace_id']})")
+        self.ui.ok(f"choreoctl order: {len(document['events'])} events, one trace "
+                   f"{document['trace_id']}")
 
     def failures(self) -> None:
         assert self.client is not None and self.project is not None

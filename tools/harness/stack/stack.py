@@ -61,6 +61,10 @@ class Stack:
         self.nats = Nats(self)
         # Inside ./dev test's phases the stack's steps are detail lines, not numbered steps.
         self.steps_as_details = False
+        # LOG_LEVEL and LOG_FORMAT for the services of a stack configured from now on (None: the
+        # environment's, else info and text); a test that reads the logs sets them.
+        self.log_level: str | None = None
+        self.log_format: str | None = None
         self._config: StackConfig | None = None
         self._lock_depth = 0
         self._lock_file = None
@@ -469,8 +473,9 @@ class Stack:
         extra = 7 if nats_cluster else 0
         config = StackConfig(profile=profile, port_mode=port_mode,
                              build_dir=self.repo.build_dir,
-                             log_level=os.environ.get("LOG_LEVEL") or "info",
-                             log_format=os.environ.get("LOG_FORMAT") or "text",
+                             log_level=self.log_level or os.environ.get("LOG_LEVEL") or "info",
+                             log_format=(self.log_format or os.environ.get("LOG_FORMAT")
+                                         or "text"),
                              nats_cluster=nats_cluster, split_databases=split_databases)
         if port_mode == "fixed":
             config.pg_port = DEFAULT_PG_PORT
@@ -571,6 +576,9 @@ class Stack:
                 "'Content-Type: application/json' \\")
             say("       -d '{\"query\":\"{ products { sku name price available } }\"}'")
         say('  curl -s "$EVENT_MONITOR_URL/readyz"')
+        choreoctl = os.path.relpath(self.choreoctl(), self.repo.root)
+        say(f"  {choreoctl} status   # readiness, lag, backlogs (also: consumers, order ID, "
+            "tail)")
         say('  curl -s "$NATS_MONITOR_URL/jsz?streams=true"')
         say("  psql \"$DATABASE_URL\" -c '\\dt'")
         say(f"Logs: {shown}/logs/ (./dev logs SERVICE).  Stop: ./dev down  (--wipe also deletes "
