@@ -6,7 +6,7 @@
 #include "commands/commands.hpp"
 #include "config/env.hpp"
 #include "inspect/consumer_report.hpp"
-#include "inspect/time_text.hpp"
+#include "runtime/time_text.hpp"
 
 namespace choreo::ctl {
 namespace {
@@ -23,11 +23,11 @@ int run_consumers(const CommandContext& context) {
     return kExitFailure;
   }
   const auto consumers = bus.consumer_states(stream);
-  const auto now = inspect::now_ns();
+  const auto now = runtime::now_ns();
   if (parsed.flag("json")) {
     auto list = nlohmann::ordered_json::array();
     for (const auto& consumer : consumers)
-      list.push_back(inspect::consumer_json(consumer, now));
+      list.push_back(bus::consumer_json(consumer, now));
     context.out << list.dump(2) << "\n";
   } else {
     inspect::print_consumer_table(consumers, now, context.out);

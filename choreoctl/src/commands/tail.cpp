@@ -11,9 +11,9 @@
 #include "inspect/connections.hpp"
 #include "inspect/live_event.hpp"
 #include "inspect/service_databases.hpp"
-#include "inspect/time_text.hpp"
 #include "inspect/timeline_store.hpp"
 #include "runtime/shutdown_signal.hpp"
+#include "runtime/time_text.hpp"
 
 namespace choreo::ctl {
 namespace {
@@ -51,7 +51,7 @@ int run_tail(const CommandContext& context) {
   std::mutex out_mutex;
   long long shown = 0;
   auto subscription = bus.subscribe(subject, [&](const bus::CoreMessage& message) {
-    const auto event = inspect::read_live_event(inspect::now_ns(), message.subject, message.data,
+    const auto event = inspect::read_live_event(runtime::now_ns(), message.subject, message.data,
                                                 bus::message_headers(message.raw));
     if (!order_id.empty() && event.order_id != order_id)
       return;

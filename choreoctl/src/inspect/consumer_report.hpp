@@ -1,10 +1,10 @@
 #pragma once
 
 #include <cstdint>
-#include <nlohmann/json.hpp>
 #include <ostream>
 #include <vector>
 
+#include "bus/consumer_state_json.hpp"
 #include "bus/jetstream.hpp"
 
 namespace choreo::ctl::inspect {
@@ -15,8 +15,5 @@ namespace choreo::ctl::inspect {
 // "ago" counts from.
 void print_consumer_table(const std::vector<bus::ConsumerState>& consumers, std::int64_t now_ns,
                           std::ostream& out);
-
-// One durable as a JSON object: every field of the table, times as ISO-8601 and as seconds ago.
-nlohmann::ordered_json consumer_json(const bus::ConsumerState& consumer, std::int64_t now_ns);
 
 }  // namespace choreo::ctl::inspect

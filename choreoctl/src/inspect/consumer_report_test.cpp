@@ -40,16 +40,5 @@ TEST(ConsumerTable, SaysSoWhenThereAreNone) {
   EXPECT_NE(out.str().find("no consumers"), std::string::npos);
 }
 
-TEST(ConsumerJson, CarriesEveryCountAndTheLastActivity) {
-  const auto json = consumer_json(payment_processors(), kNow);
-  EXPECT_EQ(json["name"], "payment_processors");
-  EXPECT_EQ(json["num_pending"], 42);
-  EXPECT_EQ(json["num_ack_pending"], 3);
-  EXPECT_EQ(json["max_ack_pending"], 1000);
-  EXPECT_EQ(json["num_redelivered"], 1);
-  EXPECT_DOUBLE_EQ(json["last_delivered_seconds_ago"].get<double>(), 12.0);
-  EXPECT_TRUE(json["last_acked"].is_null());
-}
-
 }  // namespace
 }  // namespace choreo::ctl::inspect

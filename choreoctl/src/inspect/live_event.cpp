@@ -1,7 +1,7 @@
 #include "inspect/live_event.hpp"
 
 #include "events/event.hpp"
-#include "inspect/time_text.hpp"
+#include "runtime/time_text.hpp"
 #include "tracing/trace_context.hpp"
 
 namespace choreo::ctl::inspect {
@@ -45,7 +45,7 @@ LiveEvent read_live_event(std::int64_t received_at_ns, std::string_view subject,
 }
 
 std::string live_event_line(const LiveEvent& event) {
-  auto line = iso_time_from_ns(event.received_at_ns) + "  " + event.subject;
+  auto line = runtime::iso_time_from_ns(event.received_at_ns) + "  " + event.subject;
   if (!event.order_id.empty())
     line += "  order=" + event.order_id;
   if (event.data.is_object()) {
@@ -65,7 +65,7 @@ std::string live_event_line(const LiveEvent& event) {
 
 std::string live_event_json(const LiveEvent& event) {
   nlohmann::ordered_json json;
-  json["received_at"] = iso_time_from_ns(event.received_at_ns);
+  json["received_at"] = runtime::iso_time_from_ns(event.received_at_ns);
   json["subject"] = event.subject;
   json["order_id"] = event.order_id.empty() ? nlohmann::ordered_json(nullptr)
                                             : nlohmann::ordered_json(event.order_id);

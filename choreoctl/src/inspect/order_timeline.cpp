@@ -3,14 +3,14 @@
 #include <algorithm>
 #include <cmath>
 
-#include "inspect/time_text.hpp"
+#include "runtime/time_text.hpp"
 #include "tracing/trace_context.hpp"
 
 namespace choreo::ctl::inspect {
 namespace {
 
 std::string iso_from_ms(double ms) {
-  return iso_time_from_ns(static_cast<std::int64_t>(std::llround(ms * 1e6)));
+  return runtime::iso_time_from_ns(static_cast<std::int64_t>(std::llround(ms * 1e6)));
 }
 
 // "status pending → paid" for a status change, "" for any other event.
@@ -69,7 +69,7 @@ void print_timeline(const OrderTimeline& timeline, std::ostream& out) {
   out << "\n";
   for (const auto& event : timeline.events) {
     out << "  " << iso_from_ms(event.at_ms) << "  "
-        << (event.since_previous_ms ? "+" + duration_text(*event.since_previous_ms / 1000)
+        << (event.since_previous_ms ? "+" + runtime::duration_text(*event.since_previous_ms / 1000)
                                     : std::string("start"))
         << "  #" << event.stream_sequence << " " << event.subject;
     if (const auto change = status_change(event); !change.empty())
@@ -77,7 +77,7 @@ void print_timeline(const OrderTimeline& timeline, std::ostream& out) {
     out << "\n";
     for (const auto& handling : event.handled_by) {
       out << "      handled by " << handling_text(handling) << " after "
-          << duration_text((handling.at_ms - event.at_ms) / 1000) << "\n";
+          << runtime::duration_text((handling.at_ms - event.at_ms) / 1000) << "\n";
     }
   }
   if (timeline.events.empty())
@@ -98,7 +98,7 @@ void print_timeline(const OrderTimeline& timeline, std::ostream& out) {
         << (letter.replayed_at ? " (replayed)" : "") << "\n";
   }
   if (timeline.duration_ms)
-    out << "flow: " << duration_text(*timeline.duration_ms / 1000)
+    out << "flow: " << runtime::duration_text(*timeline.duration_ms / 1000)
         << " from the first event to the "
         << "last (" << timeline.events.size() << " events)\n";
 }

@@ -8,8 +8,8 @@
 #include "cli/dispatch.hpp"
 #include "inspect/connections.hpp"
 #include "inspect/service_databases.hpp"
-#include "inspect/time_text.hpp"
 #include "runtime/service_names.hpp"
+#include "runtime/time_text.hpp"
 
 namespace choreo::ctl::inspect {
 namespace {
@@ -32,8 +32,9 @@ void collect_stream(const config::EnvReader& env, std::chrono::milliseconds time
     bus::JetStreamClient bus(settings);
     // The client connects in the background; give it the timeout before calling NATS down.
     if (!bus.wait_until_connected(timeout)) {
-      report.unreachable.push_back("NATS (NATS_URL): no connection within " +
-                                   duration_text(std::chrono::duration<double>(timeout).count()));
+      report.unreachable.push_back(
+          "NATS (NATS_URL): no connection within " +
+          runtime::duration_text(std::chrono::duration<double>(timeout).count()));
       return;
     }
     report.stream = bus.stream_state(report.stream_name);
@@ -74,7 +75,7 @@ void collect_tables(const ServiceDatabase& database, pqxx::connection& connectio
 
 StatusReport collect_status(const config::EnvReader& env, std::chrono::milliseconds timeout) {
   StatusReport report;
-  report.collected_at_ns = now_ns();
+  report.collected_at_ns = runtime::now_ns();
 
   // The services answer in parallel: five refused or slow ones cost one timeout, not five.
   std::vector<std::future<Readiness>> probes;

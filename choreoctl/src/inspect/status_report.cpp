@@ -1,7 +1,7 @@
 #include "inspect/status_report.hpp"
 
 #include "inspect/consumer_report.hpp"
-#include "inspect/time_text.hpp"
+#include "runtime/time_text.hpp"
 
 namespace choreo::ctl::inspect {
 namespace {
@@ -48,7 +48,7 @@ void print_status(const StatusReport& report, std::ostream& out) {
   for (const auto& outbox : report.outboxes) {
     out << "  " << padded(outbox.service, 18) << outbox.unpublished;
     if (outbox.unpublished > 0)
-      out << ", oldest " << duration_text(outbox.oldest_age_seconds);
+      out << ", oldest " << runtime::duration_text(outbox.oldest_age_seconds);
     out << "\n";
   }
 
@@ -75,7 +75,7 @@ void print_status(const StatusReport& report, std::ostream& out) {
 
 nlohmann::ordered_json status_json(const StatusReport& report) {
   nlohmann::ordered_json json;
-  json["collected_at"] = iso_time_from_ns(report.collected_at_ns);
+  json["collected_at"] = runtime::iso_time_from_ns(report.collected_at_ns);
   auto services = nlohmann::ordered_json::array();
   for (const auto& service : report.services) {
     services.push_back({{"service", service.service},
@@ -94,7 +94,7 @@ nlohmann::ordered_json status_json(const StatusReport& report) {
                       {"last_seq", report.stream->last_sequence}};
     auto consumers = nlohmann::ordered_json::array();
     for (const auto& consumer : report.consumers)
-      consumers.push_back(consumer_json(consumer, report.collected_at_ns));
+      consumers.push_back(bus::consumer_json(consumer, report.collected_at_ns));
     json["consumers"] = std::move(consumers);
   } else {
     json["stream"] = nullptr;

@@ -245,11 +245,11 @@ def split_databases_suites(context: Context) -> None:
 
 
 def run_operator_suite(context: Context, stack: Stack, stack_env: Mapping[str, str]) -> None:
-    """The operator's CLI against the split stack: choreoctl status, consumers, order, tail and
-    bulk dlq replay, a stopped worker's backlog draining, and one trace id in every service's
-    log (tests/operator/)."""
-    suite = context.repo.root / "tests" / "operator" / "test_choreoctl.py"
-    require_file(suite, "the operator's CLI suite")
+    """The operator's tools against the split stack (tests/operator/): choreoctl status,
+    consumers, order, tail and bulk dlq replay, a stopped worker's backlog draining, one trace id
+    in every service's log, and the event monitor's operator API."""
+    suite = context.repo.root / "tests" / "operator"
+    require_file(suite / "test_choreoctl.py", "the operator's CLI suite")
     checked_run(["/usr/bin/python3", "-m", "pytest", str(suite), "-q"], "the operator's CLI suite",
                 env={**stack_env, "CHOREO_STACK_DIR": str(stack.dir),
                      "CHOREOCTL": str(stack.choreoctl())},

@@ -302,8 +302,10 @@ class Stack:
                "NATS_URL": self.nats_url(),
                "LISTEN_ADDR": f"127.0.0.1:{self.service_port(service)}",
                "LOG_LEVEL": self.config.log_level, "LOG_FORMAT": self.config.log_format}
-        if service == "order-service":
+        if service in ("order-service", "event-monitor"):
+            # The event monitor's operator API takes operator tokens signed with it.
             env["JWT_SECRET"] = self.jwt_secret()
+        if service == "order-service":
             env.update(self.read_model_urls())
         if self.config.nats_cluster:
             # In a cluster the stream keeps a copy on every node: one node down loses nothing.

@@ -1,11 +1,11 @@
-#include "inspect/time_text.hpp"
+#include "runtime/time_text.hpp"
 
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
 
-namespace choreo::ctl::inspect {
+namespace choreo::runtime {
 
 std::string iso_time_from_ns(std::int64_t ns) {
   if (ns <= 0)
@@ -48,4 +48,4 @@ std::int64_t now_ns() {
       .count();
 }
 
-}  // namespace choreo::ctl::inspect
+}  // namespace choreo::runtime

@@ -1,8 +1,8 @@
-#include "inspect/time_text.hpp"
+#include "runtime/time_text.hpp"
 
 #include <gtest/gtest.h>
 
-namespace choreo::ctl::inspect {
+namespace choreo::runtime {
 namespace {
 
 TEST(IsoTime, FromNanosecondsWithMilliseconds) {
@@ -20,4 +20,4 @@ TEST(DurationText, PicksTheUnitAnOperatorReadsAtAGlance) {
 }
 
 }  // namespace
-}  // namespace choreo::ctl::inspect
+}  // namespace choreo::runtime

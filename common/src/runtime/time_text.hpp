@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string>
 
-namespace choreo::ctl::inspect {
+namespace choreo::runtime {
 
 // "2026-12-03T12:00:00.123Z" for a UTC time in nanoseconds since the epoch; "" for 0 (never).
 std::string iso_time_from_ns(std::int64_t ns);
@@ -15,4 +15,4 @@ std::string duration_text(double seconds);
 // The current UTC time in nanoseconds since the epoch.
 std::int64_t now_ns();
 
-}  // namespace choreo::ctl::inspect
+}  // namespace choreo::runtime

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "auth/token_verifier.hpp"
+#include "http/http_types.hpp"
+
+namespace choreo::config {
+class EnvReader;
+}
+
+namespace choreo::event_monitor {
+
+// Who may read the monitor's operator API (the dashboard's data) and act through it: a bearer
+// token with the operator role (auth::kOperatorRole in the roles claim), verified by the same
+// verifier as the order service's. /healthz, /readyz and /metrics stay open.
+class OperatorAccess {
+ public:
+  // nullopt settings: no JWT_SECRET is configured, and every operator request is refused with
+  // 503 saying what to set (the monitor's own work needs no tokens).
+  explicit OperatorAccess(std::optional<auth::TokenSettings> settings);
+
+  // nullopt when `request` carries an operator's token; otherwise the answer to send instead:
+  // 401 (no token, or one that does not authenticate), 403 (not an operator), 503 (not
+  // configured).
+  std::optional<http::HttpResponse> refusal(const http::HttpRequest& request) const;
+
+ private:
+  std::optional<auth::TokenVerifier> verifier_;
+};
+
+// The token settings when JWT_SECRET is set (auth::load_token_settings: its checks apply), else
+// nullopt.
+std::optional<auth::TokenSettings> load_operator_token_settings(const config::EnvReader& env);
+
+}  // namespace choreo::event_monitor
