@@ -23,8 +23,7 @@ int main(int argc, char** argv) {
 
         const auto& api = service.emplace<event_monitor::OperatorApi>(
             event_monitor::OperatorAccess(event_monitor::load_operator_token_settings(env)),
-            service.pool(), service.bus(),
-            bus::events_stream(bus::load_nats_settings(env, "event-monitor")).name);
+            service.pool(), service.bus(), bus::events_stream(service.settings().nats).name);
         api.mount(service.router());
       });
 }

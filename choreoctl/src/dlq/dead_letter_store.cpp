@@ -4,6 +4,8 @@
 #include <pqxx/pqxx>
 #include <stdexcept>
 
+#include "bus/headers_json.hpp"
+
 namespace choreo::ctl::dlq {
 namespace {
 
@@ -44,13 +46,7 @@ DeadLetterRecord read_record(const pqxx::row& row, const DeadLetterTable& table)
   record.subject = row[2].as<std::string>();
   record.stream_sequence = row[3].as<long long>();
   record.event_id = optional_text(row[4]);
-  const auto headers = nlohmann::json::parse(row[5].as<std::string>(), nullptr, false);
-  if (headers.is_object()) {
-    for (const auto& [key, value] : headers.items()) {
-      if (value.is_string())
-        record.headers.emplace(key, value.get<std::string>());
-    }
-  }
+  record.headers = bus::headers_from_json(row[5].c_str());
   record.payload = from_hex(row[6].as<std::string>());
   record.reason = row[7].as<std::string>();
   record.attempts = row[8].as<long long>();

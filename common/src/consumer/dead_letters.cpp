@@ -1,7 +1,8 @@
 #include "consumer/dead_letters.hpp"
 
-#include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
+
+#include "bus/headers_json.hpp"
 
 namespace choreo::consumer {
 
@@ -27,11 +28,7 @@ std::string to_bytea_hex(std::string_view bytes) {
 }
 
 bool record_dead_letter(pqxx::transaction_base& tx, const DeadLetter& letter) {
-  nlohmann::json headers = nlohmann::json::object();
-  for (const auto& [key, value] : letter.headers)
-    headers[key] = value;
-  // Header bytes need not be UTF-8; replacing them keeps the row writable.
-  const auto headers_text = headers.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  const auto headers_text = bus::headers_to_json(letter.headers);
   std::string reason = letter.reason.substr(0, 2000);
   const auto result = tx.exec_prepared(
       "dead_letter_insert", letter.consumer, letter.subject,

@@ -6,8 +6,7 @@
 #include <condition_variable>
 #include <pqxx/pqxx>
 
-#include <nlohmann/json.hpp>
-
+#include "bus/headers_json.hpp"
 #include "db/errors.hpp"
 #include "logging/log_context.hpp"
 #include "runtime/interruptible_sleep.hpp"
@@ -30,20 +29,6 @@ std::string id_array(const std::vector<long long>& ids) {
     text += std::to_string(ids[i]);
   }
   return text + "}";
-}
-
-// The row's headers column (a JSON object of strings) onto the message. Most rows of a quiet
-// system have none, and the common case skips the parse.
-void add_headers(const char* headers_json, bus::OutgoingMessage& message) {
-  if (std::string_view(headers_json) == "{}")
-    return;
-  const auto headers = nlohmann::json::parse(headers_json, nullptr, false);
-  if (!headers.is_object())
-    return;
-  for (const auto& [name, value] : headers.items()) {
-    if (value.is_string())
-      message.headers.emplace(name, value.get<std::string>());
-  }
 }
 
 // One debug line per published event, carrying its trace (the relay is a hop of the order's
@@ -144,9 +129,8 @@ std::size_t OutboxRelay::relay_batch(pqxx::connection& connection) {
     messages.reserve(rows.size());
     for (const auto& row : rows) {
       ids.push_back(row[0].as<long long>());
-      messages.push_back(
-          {row[2].as<std::string>(), row[3].as<std::string>(), row[1].as<std::string>(), {}});
-      add_headers(row[4].c_str(), messages.back());
+      messages.push_back({row[2].as<std::string>(), row[3].as<std::string>(),
+                          row[1].as<std::string>(), bus::headers_from_json(row[4].c_str())});
     }
   }
   if (messages.empty())

@@ -2,6 +2,8 @@
 
 #include <pqxx/pqxx>
 
+#include "bus/headers_json.hpp"
+
 namespace choreo::outbox {
 
 std::vector<db::PreparedStatement> writer_statements() {
@@ -13,7 +15,7 @@ std::vector<db::PreparedStatement> writer_statements() {
 std::string headers_json(const std::optional<tracing::TraceContext>& trace) {
   if (!trace)
     return "{}";
-  return nlohmann::json{{tracing::kTraceparentHeader, trace->traceparent()}}.dump();
+  return bus::headers_to_json({{tracing::kTraceparentHeader, trace->traceparent()}});
 }
 
 std::string append(pqxx::transaction_base& tx, std::string_view source, std::string_view subject,
