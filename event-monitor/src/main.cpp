@@ -1,10 +1,15 @@
 // event-monitor: records every event of the `events` stream in tb_event_log (durable
-// event_monitoring on events.>), raises an alert for failures, and answers the operator API
-// (/api/overview, /api/order) from what it records.
+// event_monitoring on events.>), raises an alert for failures, and serves the operator's view of
+// the choreography from what it records: the live dashboard at /, its stream (/api/live) and the
+// operator API (/api/overview, /api/order, /api/dead-letters/replay).
 #include "bus/bus_settings.hpp"
 #include "consumer/consumer_settings.hpp"
+#include "dashboard_page.hpp"
+#include "dlq/dead_letter_sources.hpp"
+#include "dlq/replay.hpp"
 #include "event_log_writer.hpp"
 #include "events/subjects.hpp"
+#include "live_feed.hpp"
 #include "operator_api.hpp"
 #include "runtime/service.hpp"
 
@@ -21,9 +26,20 @@ int main(int argc, char** argv) {
         settings.idempotency = consumer::Idempotency::by_handler;
         service.add_consumer(std::move(settings), service.emplace<event_monitor::EventLogWriter>());
 
+        // The other services' tables (outbox backlogs, dead letters), through their own
+        // <SERVICE>_DATABASE_URL where each has one, else through DATABASE_URL.
+        const auto sources = dlq::dead_letter_sources(env);
+        const auto stream = bus::events_stream(service.settings().nats).name;
+        const auto access =
+            event_monitor::OperatorAccess(event_monitor::load_operator_token_settings(env));
         const auto& api = service.emplace<event_monitor::OperatorApi>(
-            event_monitor::OperatorAccess(event_monitor::load_operator_token_settings(env)),
-            service.pool(), service.bus(), bus::events_stream(service.settings().nats).name);
+            access, service.pool(), service.bus(), stream, sources, service.faults(),
+            env.duration_or("INBOX_RETENTION", dlq::kDefaultInboxRetention));
         api.mount(service.router());
+        auto& feed = service.emplace<event_monitor::LiveFeed>(event_monitor::LiveFeedSettings{},
+                                                              access, service.pool(), service.bus(),
+                                                              stream, sources, service.metrics());
+        feed.mount(service.router());
+        event_monitor::mount_dashboard(service.router());
       });
 }

@@ -16,22 +16,36 @@ http::HttpResponse error(int status, const std::string& message) {
 
 OperatorAccess::OperatorAccess(std::optional<auth::TokenSettings> settings) {
   if (settings)
-    verifier_.emplace(std::move(*settings));
+    verifier_ = std::make_shared<const auth::TokenVerifier>(std::move(*settings));
 }
 
 std::optional<http::HttpResponse> OperatorAccess::refusal(const http::HttpRequest& request) const {
-  if (!verifier_) {
-    return error(503, "operator access is not configured: set JWT_SECRET for the event monitor");
-  }
+  const auto* header = request.header("authorization");
+  std::optional<Refusal> refused;
   try {
-    const auto principal =
-        verifier_->verify(auth::TokenVerifier::bearer_token(request.header("authorization")));
-    if (!principal.has_role(auth::kOperatorRole)) {
-      return error(403, "this token has no operator role (choreoctl token --operator makes one)");
-    }
+    refused = refusal_of_token(verifier_ ? std::string(auth::TokenVerifier::bearer_token(header))
+                                         : std::string());
+  } catch (const auth::Unauthenticated& failure) {
+    refused = Refusal{401, failure.what()};
+  }
+  if (!refused)
+    return std::nullopt;
+  auto response = error(refused->status, refused->message);
+  if (refused->status == 401)
+    response.with_header("WWW-Authenticate", "Bearer");
+  return response;
+}
+
+std::optional<OperatorAccess::Refusal> OperatorAccess::refusal_of_token(
+    const std::string& token) const {
+  if (!verifier_)
+    return Refusal{503, "operator access is not configured: set JWT_SECRET for the event monitor"};
+  try {
+    if (!verifier_->verify(token).has_role(auth::kOperatorRole))
+      return Refusal{403, "this token has no operator role (choreoctl token --operator makes one)"};
     return std::nullopt;
   } catch (const auth::Unauthenticated& failure) {
-    return error(401, failure.what()).with_header("WWW-Authenticate", "Bearer");
+    return Refusal{401, failure.what()};
   }
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -26,8 +27,17 @@ class OperatorAccess {
   // configured).
   std::optional<http::HttpResponse> refusal(const http::HttpRequest& request) const;
 
+  // Why a raw token (as the dashboard's live stream receives it) is refused, with the HTTP
+  // status that would say so; nullopt for an operator's token.
+  struct Refusal {
+    int status = 401;
+    std::string message;
+  };
+  std::optional<Refusal> refusal_of_token(const std::string& token) const;
+
  private:
-  std::optional<auth::TokenVerifier> verifier_;
+  // Shared by copies (the API and the live stream): one verifier, one cache of verified tokens.
+  std::shared_ptr<const auth::TokenVerifier> verifier_;
 };
 
 // The token settings when JWT_SECRET is set (auth::load_token_settings: its checks apply), else

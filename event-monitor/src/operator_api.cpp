@@ -4,9 +4,12 @@
 
 #include <pqxx/pqxx>
 
+#include "db/connections_by_url.hpp"
 #include "db/errors.hpp"
+#include "dlq/replay.hpp"
 #include "events/event.hpp"
 #include "http/percent_decoding.hpp"
+#include "logging/one_line.hpp"
 
 namespace choreo::event_monitor {
 namespace {
@@ -35,8 +38,16 @@ std::optional<std::string> query_parameter(const std::string& query, const std::
 }  // namespace
 
 OperatorApi::OperatorApi(OperatorAccess access, db::ConnectionPool& pool, bus::JetStreamClient& bus,
-                         std::string stream)
-    : access_(std::move(access)), pool_(pool), bus_(bus), stream_(std::move(stream)) {}
+                         std::string stream, std::vector<dlq::DeadLetterSource> sources,
+                         const runtime::FaultPoints& faults,
+                         std::chrono::milliseconds inbox_retention)
+    : access_(std::move(access)),
+      pool_(pool),
+      bus_(bus),
+      stream_(std::move(stream)),
+      sources_(std::move(sources)),
+      faults_(faults),
+      inbox_retention_(inbox_retention) {}
 
 void OperatorApi::mount(http::Router& router) const {
   router.get(
@@ -44,6 +55,10 @@ void OperatorApi::mount(http::Router& router) const {
       http::Dispatch::kWorkerThread);
   router.get(
       "/api/order", [this](const http::HttpRequest& request) { return order(request); },
+      http::Dispatch::kWorkerThread);
+  router.post(
+      "/api/dead-letters/replay",
+      [this](const http::HttpRequest& request) { return replay(request); },
       http::Dispatch::kWorkerThread);
 }
 
@@ -82,6 +97,46 @@ http::HttpResponse OperatorApi::order(const http::HttpRequest& request) const {
   } catch (const std::exception& failure) {
     spdlog::warn("operator api: order {} failed: {}", *id, db::describe(failure));
     return error(503, "the event log is not answering; try again");
+  }
+}
+
+}  // namespace choreo::event_monitor
+
+namespace choreo::event_monitor {
+
+http::HttpResponse OperatorApi::replay(const http::HttpRequest& request) const {
+  if (auto refusal = access_.refusal(request))
+    return std::move(*refusal);
+  const auto body = nlohmann::json::parse(request.body, nullptr, false);
+  const auto* source = body.is_object() && body.contains("service") && body["service"].is_string()
+                           ? dlq::source_of(sources_, body["service"].get<std::string>())
+                           : nullptr;
+  if (source == nullptr || !body.contains("number") || !body["number"].is_number_integer())
+    return error(400, R"(send {"service": "<service>", "number": <N>}, as the dead letter shows)");
+  const auto number = body["number"].get<long long>();
+  try {
+    db::ConnectionsByUrl connections;
+    dlq::ReplayRun run{
+        sources_,
+        connections,
+        bus_,
+        faults_,
+        inbox_retention_,
+        false,
+        [](const std::string& problem) { spdlog::warn("operator api: replay: {}", problem); }};
+    const auto result = dlq::replay_letter(run, *source, number);
+    spdlog::info("operator api: replay of dead letter {}: {}", result.label,
+                 result.kind == dlq::ReplayResult::Kind::replayed ? "replayed" : result.detail);
+    const int status = result.kind == dlq::ReplayResult::Kind::replayed  ? 200
+                       : result.kind == dlq::ReplayResult::Kind::refused ? 409
+                       : !result.letter                                  ? 404
+                                                                         : 503;
+    return json_response(status, dlq::replay_result_json(result));
+  } catch (const std::exception& failure) {
+    spdlog::warn("operator api: replay of {}/{} failed: {}", source->table.service, number,
+                 db::describe(failure));
+    return error(503, source->table.service + "'s database is not answering: " +
+                          logging::one_line(db::describe(failure)));
   }
 }
 

@@ -14,8 +14,13 @@ std::string iso(const std::string& column) {
 }
 
 // recorded_at is BRIN-indexed and only grows: a window is a cheap range of the newest pages.
+// The last kRecentSeconds make the live rate on each of the dashboard's edges.
+constexpr int kRecentSeconds = 10;
 const std::string kEventsBySubject =
-    "SELECT event_type, count(*) FROM tb_event_log "
+    "SELECT event_type, count(*), count(*) FILTER (WHERE recorded_at > now() - make_interval("
+    "secs => " +
+    std::to_string(kRecentSeconds) +
+    ")) FROM tb_event_log "
     "WHERE recorded_at > now() - make_interval(secs => $1) GROUP BY event_type ORDER BY 1";
 
 // Each order shipped in the window, against its own creation: the index on (order_id,
@@ -87,8 +92,10 @@ nlohmann::ordered_json OperatorViews::overview(
   auto subjects = nlohmann::ordered_json::object();
   for (const auto& row : tx.exec_prepared("operator_events_by_subject", window)) {
     const auto count = row[1].as<long long>();
-    subjects[row[0].as<std::string>()] = {{"count", count},
-                                          {"per_second", static_cast<double>(count) / seconds}};
+    subjects[row[0].as<std::string>()] = {
+        {"count", count},
+        {"per_second", static_cast<double>(count) / seconds},
+        {"recent_per_second", row[2].as<double>() / kRecentSeconds}};
   }
   const auto rate = [&](const char* subject) {
     return subjects.contains(subject) ? subjects[subject]["per_second"].get<double>() : 0.0;

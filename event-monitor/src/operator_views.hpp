@@ -19,12 +19,13 @@ namespace choreo::event_monitor {
 // owns: its audit trail (tb_event_log, every event of the stream) and the stream's consumers.
 class OperatorViews {
  public:
-  // Rates and latencies cover the last `window`.
+  // Rates and latencies cover the last `window`. The overview's cost grows with the events in it.
   explicit OperatorViews(std::chrono::seconds window = std::chrono::seconds(300));
 
   static std::vector<db::PreparedStatement> prepared_statements();
 
-  // GET /api/overview: the durables' lag, events per subject (count and rate over the window),
+  // GET /api/overview: the durables' lag, events per subject (count and rate over the window,
+  // and the rate over the last 10 s),
   // orders created, shipped and failed per second, createOrder-to-shipped latency (p50, p99),
   // the newest orders with their latest status, and the newest failure events.
   nlohmann::ordered_json overview(pqxx::transaction_base& tx,

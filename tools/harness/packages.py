@@ -14,6 +14,9 @@ BUILD_AND_RUN = [
 # when `node` or `npm` is missing: a machine with Node.js from elsewhere (NodeSource, bundling
 # npm) keeps it, since Debian's npm package would conflict with it.
 NODE = ["nodejs", "npm"]
+# The dashboard's browser tests (tests/browser/, with playwright-core from npm): Debian's
+# Chromium, since playwright's own browser download cannot be had here.
+BROWSER = ["chromium"]
 # The checks ./dev test runs over the sources.
 SOURCE_CHECKS = ["shellcheck", "clang-format"]
 # Only `./dev fuzz`: clang with libFuzzer and the sanitizer runtimes.

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cli/command.hpp"
+#include "logging/one_line.hpp"
 
 namespace choreo::ctl {
 
@@ -16,7 +17,7 @@ int run_cli(const std::vector<std::string>& args, const std::vector<Command>& co
 // The command list with one-line summaries.
 void print_overview(const std::vector<Command>& commands, std::ostream& out);
 
-// `text` folded onto one line (error messages from libpq span several).
-std::string one_line(const std::string& text);
+// One line per error: scripts and log collectors read them so.
+using logging::one_line;
 
 }  // namespace choreo::ctl

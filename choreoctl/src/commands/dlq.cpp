@@ -11,23 +11,19 @@
 #include "cli/options.hpp"
 #include "commands/commands.hpp"
 #include "config/env.hpp"
+#include "db/connections_by_url.hpp"
+#include "dlq/dead_letter_ref.hpp"
 #include "dlq/dead_letter_report.hpp"
 #include "dlq/dead_letter_sources.hpp"
 #include "dlq/dead_letter_store.hpp"
-#include "dlq/replay_plan.hpp"
-#include "dlq/replay_publisher.hpp"
-#include "inspect/connections.hpp"
+#include "dlq/replay.hpp"
 #include "runtime/fault_points.hpp"
 
 namespace choreo::ctl {
 namespace {
 
-// The services' default (consumer_settings.hpp); an operator whose services run with another
-// INBOX_RETENTION sets the same value for choreoctl.
-constexpr std::chrono::hours kDefaultInboxRetention{24 * 7};
-constexpr std::chrono::seconds kNatsConnectTimeout{5};
-
-using inspect::Connections;
+using dlq::ReplayResult;
+using dlq::ReplayRun;
 
 std::optional<int> limit_option(const ParsedArgs& parsed) {
   const auto limit = parsed.option("limit");
@@ -42,22 +38,6 @@ std::optional<int> limit_option(const ParsedArgs& parsed) {
   return value;
 }
 
-// The dead letters matching `filter` in every service's table, newest first across all of them.
-std::vector<dlq::DeadLetterRecord> matching_letters(
-    const std::vector<dlq::DeadLetterSource>& sources, Connections& connections,
-    const dlq::ListFilter& filter) {
-  std::vector<dlq::DeadLetterRecord> letters;
-  for (const auto& source : sources) {
-    pqxx::read_transaction tx(connections.to(source.database_url), "dlq_list");
-    for (auto& letter : dlq::list_dead_letters(tx, source.table, filter))
-      letters.push_back(std::move(letter));
-  }
-  std::stable_sort(letters.begin(), letters.end(), [](const auto& a, const auto& b) {
-    return a.created_at > b.created_at;  // ISO-8601 UTC text sorts as time does
-  });
-  return letters;
-}
-
 int run_list(const CommandContext& context, const std::vector<std::string>& args) {
   const auto parsed = parse_args(args, {"consumer", "limit"}, 0, {"all", "json"});
   dlq::ListFilter filter;
@@ -65,107 +45,20 @@ int run_list(const CommandContext& context, const std::vector<std::string>& args
   filter.include_replayed = parsed.flag("all");
   filter.limit = limit_option(parsed).value_or(filter.limit);
 
-  Connections connections;
-  auto letters = matching_letters(dlq::dead_letter_sources(context.env), connections, filter);
+  db::ConnectionsByUrl connections;
+  auto letters = dlq::matching_letters(dlq::dead_letter_sources(context.env), connections, filter);
   const bool truncated = letters.size() > static_cast<std::size_t>(filter.limit);
   if (truncated)
     letters.resize(static_cast<std::size_t>(filter.limit));
   if (parsed.flag("json")) {
-    dlq::print_json(letters, context.out);
+    print_dead_letters_json(letters, context.out);
   } else {
-    dlq::print_table(letters, context.out);
+    print_dead_letter_table(letters, context.out);
   }
   if (truncated || letters.size() == static_cast<std::size_t>(filter.limit)) {
     context.err << "showing the newest " << filter.limit << "; --limit N shows more\n";
   }
   return kExitOk;
-}
-
-// What became of one dead letter a replay was asked for.
-struct ReplayResult {
-  enum class Kind { replayed, refused, failed } kind = Kind::failed;
-  std::string label;
-  std::string detail;  // refused / failed: why
-  std::optional<dlq::DeadLetterRecord> letter;
-  std::optional<dlq::ReplayMessage> message;
-  bus::PublishOutcome published;
-  std::vector<dlq::DeadLetterRecord> also_marked;  // other letters of the same event
-};
-
-// What every replay of one invocation shares.
-struct ReplayRun {
-  const CommandContext& context;
-  const std::vector<dlq::DeadLetterSource>& sources;
-  Connections& connections;
-  bus::JetStreamClient& bus;
-  const runtime::FaultPoints& faults;
-  std::chrono::milliseconds inbox_retention;
-  bool force = false;
-};
-
-// The safe order, each step for a reason:
-//  1. lock the row (FOR UPDATE): concurrent replays of one row take turns, and the second one
-//     sees the first one's replayed_at and refuses;
-//  2. publish under Nats-Msg-Id "replay-<service>-<id>-<replays + 1>" and wait for the stream's
-//     ack;
-//  3. mark the row replayed and commit.
-// A crash between 2 and 3 leaves the row unmarked, so the operator replays again: within the
-// stream's duplicate window the same Nats-Msg-Id is dropped by the server; after it, the
-// consumer's inbox already holds the original event id and acknowledges the second copy as a
-// repeat. Marking before publishing would instead lose the replay on such a crash.
-ReplayResult replay_letter(ReplayRun& run, const dlq::DeadLetterSource& source, long long id) {
-  ReplayResult result;
-  result.label = source.table.service + "/" + std::to_string(id);
-  pqxx::work tx(run.connections.to(source.database_url), "dlq_replay");
-  const auto letter = dlq::lock_dead_letter(tx, source.table, id, run.inbox_retention);
-  if (!letter) {
-    result.detail = "no dead letter " + result.label;
-    return result;
-  }
-  result.letter = *letter;
-  if (const auto refusal = dlq::replay_refusal(*letter, run.force)) {
-    result.kind = ReplayResult::Kind::refused;
-    result.detail = *refusal;
-    return result;
-  }
-  result.message = dlq::replay_message(*letter);
-  result.published = dlq::publish_replay(run.bus, *result.message, kNatsConnectTimeout);
-  if (!result.published.stored) {
-    result.detail = "not replayed: " + one_line(result.published.error);
-    return result;
-  }
-  run.faults.reach("after_replay_publish_before_mark");
-  try {
-    dlq::mark_replayed(tx, source.table, *letter);
-    for (auto& other :
-         dlq::mark_same_event_replayed(tx, source.table, *letter, result.message->event_id))
-      result.also_marked.push_back(std::move(other));
-    tx.commit();
-  } catch (const std::exception& error) {
-    result.detail = "was published (stream sequence " + std::to_string(result.published.sequence) +
-                    ") but not marked replayed: " + one_line(error.what()) +
-                    "; replaying it again is safe";
-    return result;
-  }
-  result.kind = ReplayResult::Kind::replayed;
-  // The other services' dead letters of the same event: bookkeeping after the replay is safely
-  // recorded (each in its own service's database).
-  for (const auto& other_source : run.sources) {
-    if (other_source.table.service == source.table.service)
-      continue;
-    try {
-      pqxx::work other_tx(run.connections.to(other_source.database_url), "dlq_mark_same_event");
-      for (auto& other : dlq::mark_same_event_replayed(other_tx, other_source.table, *letter,
-                                                       result.message->event_id))
-        result.also_marked.push_back(std::move(other));
-      other_tx.commit();
-    } catch (const std::exception& error) {
-      run.context.err << "choreoctl dlq: could not mark " << other_source.table.service
-                      << "'s dead letters of this event replayed: " << one_line(error.what())
-                      << "\n";
-    }
-  }
-  return result;
 }
 
 void print_result(const ReplayResult& result, std::ostream& out, std::ostream& err) {
@@ -189,44 +82,9 @@ void print_result(const ReplayResult& result, std::ostream& out, std::ostream& e
   }
 }
 
-nlohmann::ordered_json result_json(const ReplayResult& result) {
-  nlohmann::ordered_json json;
-  json["id"] = result.label;
-  json["result"] = result.kind == ReplayResult::Kind::replayed  ? "replayed"
-                   : result.kind == ReplayResult::Kind::refused ? "refused"
-                                                                : "failed";
-  if (result.letter) {
-    json["consumer"] = result.letter->consumer;
-    json["subject"] = result.letter->subject;
-    json["reason"] = result.letter->reason;
-  }
-  if (result.kind == ReplayResult::Kind::replayed) {
-    json["event_id"] = result.message->event_id;
-    json["msg_id"] = result.message->msg_id;
-    json["stream_seq"] = result.published.sequence;
-    json["duplicate"] = result.published.duplicate;
-    auto others = nlohmann::ordered_json::array();
-    for (const auto& other : result.also_marked)
-      others.push_back(other.label());
-    json["also_marked"] = std::move(others);
-  } else {
-    json["detail"] = result.detail;
-  }
-  return json;
-}
-
-// The safe order, each step for a reason:
-//  1. lock the row (FOR UPDATE): concurrent replays of one row take turns, and the second one
-//     sees the first one's replayed_at and refuses;
-//  2. publish under Nats-Msg-Id "replay-<service>-<id>-<replays + 1>" and wait for the stream's
-//     ack;
-//  3. mark the row replayed and commit.
-// A crash between 2 and 3 leaves the row unmarked, so the operator replays again: within the
-// stream's duplicate window the same Nats-Msg-Id is dropped by the server; after it, the
-// consumer's inbox already holds the original event id and acknowledges the second copy as a
-// repeat. Marking before publishing would instead lose the replay on such a crash.
-int run_replay_one(ReplayRun& run, const dlq::DeadLetterRef& ref, const std::string& shown,
-                   bool json) {
+// One dead letter, named as `choreoctl dlq list` shows it (dlq::replay_letter tells the order).
+int run_replay_one(const CommandContext& context, ReplayRun& run, const DeadLetterRef& ref,
+                   const std::string& shown, bool json) {
   // Which service's dead letter this is: the one named, or the only one with that number.
   std::vector<const dlq::DeadLetterSource*> holders;
   for (const auto& source : run.sources) {
@@ -241,32 +99,32 @@ int run_replay_one(ReplayRun& run, const dlq::DeadLetterRef& ref, const std::str
     }
   }
   if (holders.empty()) {
-    run.context.err << "choreoctl dlq: no dead letter " << shown << "\n";
+    context.err << "choreoctl dlq: no dead letter " << shown << "\n";
     return kExitFailure;
   }
   if (holders.size() > 1) {
-    run.context.err << "choreoctl dlq: " << shown << " is ambiguous; name one of:";
+    context.err << "choreoctl dlq: " << shown << " is ambiguous; name one of:";
     for (const auto* holder : holders)
-      run.context.err << " " << holder->table.service << "/" << ref.id;
-    run.context.err << "\n";
+      context.err << " " << holder->table.service << "/" << ref.id;
+    context.err << "\n";
     return kExitFailure;
   }
-  const auto result = replay_letter(run, *holders.front(), ref.id);
+  const auto result = dlq::replay_letter(run, *holders.front(), ref.id);
   if (json)
-    run.context.out << result_json(result).dump(2) << "\n";
+    context.out << dlq::replay_result_json(result).dump(2) << "\n";
   else
-    print_result(result, run.context.out, run.context.err);
+    print_result(result, context.out, context.err);
   if (json && result.kind != ReplayResult::Kind::replayed)
-    run.context.err << "choreoctl dlq: dead letter " << result.label << ": " << result.detail
-                    << "\n";
+    context.err << "choreoctl dlq: dead letter " << result.label << ": " << result.detail << "\n";
   return result.kind == ReplayResult::Kind::replayed ? kExitOk : kExitFailure;
 }
 
 // --all: every unreplayed dead letter that matches the filters, oldest first (the order they
 // failed in), each through replay_letter. A letter whose event an earlier one of this run
 // already replayed was marked with it and is skipped.
-int run_replay_all(ReplayRun& run, const dlq::ListFilter& filter, bool dry_run, bool json) {
-  auto letters = matching_letters(run.sources, run.connections, filter);
+int run_replay_all(const CommandContext& context, ReplayRun& run, const dlq::ListFilter& filter,
+                   bool dry_run, bool json) {
+  auto letters = dlq::matching_letters(run.sources, run.connections, filter);
   std::reverse(letters.begin(), letters.end());
   if (letters.size() > static_cast<std::size_t>(filter.limit))
     letters.resize(static_cast<std::size_t>(filter.limit));
@@ -285,8 +143,8 @@ int run_replay_all(ReplayRun& run, const dlq::ListFilter& filter, bool dry_run, 
                            {"subject", letter.subject},
                            {"reason", letter.reason}});
       } else {
-        run.context.out << "would replay " << letter.label() << " (" << letter.consumer << ", "
-                        << letter.subject << "): " << one_line(letter.reason) << "\n";
+        context.out << "would replay " << letter.label() << " (" << letter.consumer << ", "
+                    << letter.subject << "): " << one_line(letter.reason) << "\n";
       }
       continue;
     }
@@ -296,12 +154,8 @@ int run_replay_all(ReplayRun& run, const dlq::ListFilter& filter, bool dry_run, 
         results.push_back({{"id", letter.label()}, {"result", "replayed with an earlier one"}});
       continue;
     }
-    const auto* source = &run.sources.front();
-    for (const auto& candidate : run.sources) {
-      if (candidate.table.service == letter.service)
-        source = &candidate;
-    }
-    const auto result = replay_letter(run, *source, letter.id);
+    const auto result =
+        dlq::replay_letter(run, *dlq::source_of(run.sources, letter.service), letter.id);
     if (result.kind == ReplayResult::Kind::replayed) {
       ++replayed;
       for (const auto& other : result.also_marked)
@@ -310,9 +164,9 @@ int run_replay_all(ReplayRun& run, const dlq::ListFilter& filter, bool dry_run, 
       ++unsuccessful;
     }
     if (json)
-      results.push_back(result_json(result));
+      results.push_back(dlq::replay_result_json(result));
     else
-      print_result(result, run.context.out, run.context.err);
+      print_result(result, context.out, context.err);
   }
 
   if (json) {
@@ -323,18 +177,18 @@ int run_replay_all(ReplayRun& run, const dlq::ListFilter& filter, bool dry_run, 
     document["skipped"] = skipped;
     document["not_replayed"] = unsuccessful;
     document["results"] = std::move(results);
-    run.context.out << document.dump(2) << "\n";
+    context.out << document.dump(2) << "\n";
   } else if (letters.empty()) {
-    run.context.out << "no unreplayed dead letters match\n";
+    context.out << "no unreplayed dead letters match\n";
   } else if (dry_run) {
-    run.context.out << letters.size() << " dead letter(s) would be replayed; nothing was changed\n";
+    context.out << letters.size() << " dead letter(s) would be replayed; nothing was changed\n";
   } else {
-    run.context.out << "replayed " << replayed << " of " << letters.size() << " dead letter(s)";
+    context.out << "replayed " << replayed << " of " << letters.size() << " dead letter(s)";
     if (skipped > 0)
-      run.context.out << " (" << skipped << " with the replay of the same event)";
+      context.out << " (" << skipped << " with the replay of the same event)";
     if (unsuccessful > 0)
-      run.context.out << "; " << unsuccessful << " not replayed (see above)";
-    run.context.out << "\n";
+      context.out << "; " << unsuccessful << " not replayed (see above)";
+    context.out << "\n";
   }
   return unsuccessful == 0 ? kExitOk : kExitFailure;
 }
@@ -351,7 +205,7 @@ int run_replay(const CommandContext& context, const std::vector<std::string>& ar
                parsed.option("limit") || parsed.flag("dry-run")))
     throw UsageError("--consumer, --reason, --since, --limit and --dry-run go with --all");
   // Everything the command line says is checked before anything is connected to.
-  std::optional<dlq::DeadLetterRef> ref;
+  std::optional<DeadLetterRef> ref;
   dlq::ListFilter filter;
   if (all) {
     filter.consumer = parsed.option("consumer");
@@ -363,23 +217,25 @@ int run_replay(const CommandContext& context, const std::vector<std::string>& ar
     }
     filter.limit = limit_option(parsed).value_or(dlq::kMaxListLimit);
   } else {
-    ref = dlq::parse_dead_letter_ref(parsed.positionals.front());
+    ref = parse_dead_letter_ref(parsed.positionals.front());
   }
 
   const auto sources = dlq::dead_letter_sources(context.env);
   const auto faults = runtime::FaultPoints::parse(context.env.string_or("FAULT_POINT", ""));
-  Connections connections;
+  db::ConnectionsByUrl connections;
   bus::JetStreamClient bus(bus::load_nats_settings(context.env, "choreoctl"));
-  ReplayRun run{context,
-                sources,
+  ReplayRun run{sources,
                 connections,
                 bus,
                 faults,
-                context.env.duration_or("INBOX_RETENTION", kDefaultInboxRetention),
-                parsed.flag("force")};
+                context.env.duration_or("INBOX_RETENTION", dlq::kDefaultInboxRetention),
+                parsed.flag("force"),
+                [&context](const std::string& problem) {
+                  context.err << "choreoctl dlq: " << problem << "\n";
+                }};
   const bool json = parsed.flag("json");
-  return all ? run_replay_all(run, filter, parsed.flag("dry-run"), json)
-             : run_replay_one(run, *ref, parsed.positionals.front(), json);
+  return all ? run_replay_all(context, run, filter, parsed.flag("dry-run"), json)
+             : run_replay_one(context, run, *ref, parsed.positionals.front(), json);
 }
 
 int run_dlq(const CommandContext& context) {

@@ -1,8 +1,8 @@
 #include "cli/options.hpp"
 #include "commands/commands.hpp"
 #include "config/env.hpp"
-#include "inspect/connections.hpp"
-#include "inspect/service_databases.hpp"
+#include "db/connections_by_url.hpp"
+#include "db/service_databases.hpp"
 #include "inspect/timeline_store.hpp"
 
 namespace choreo::ctl {
@@ -13,8 +13,8 @@ int run_order(const CommandContext& context) {
   if (parsed.positionals.empty())
     throw UsageError("which order? (its id or its identifier)");
   const auto& ref = parsed.positionals.front();
-  const auto databases = inspect::service_databases(context.env);
-  inspect::Connections connections;
+  const auto databases = db::service_databases(context.env);
+  db::ConnectionsByUrl connections;
   const auto timeline = inspect::load_timeline(databases, connections, ref);
   if (!timeline) {
     context.err << "choreoctl order: no order " << ref << "\n";

@@ -7,10 +7,10 @@
 #include "cli/options.hpp"
 #include "commands/commands.hpp"
 #include "config/env.hpp"
+#include "db/connections_by_url.hpp"
+#include "db/service_databases.hpp"
 #include "events/event.hpp"
-#include "inspect/connections.hpp"
 #include "inspect/live_event.hpp"
-#include "inspect/service_databases.hpp"
 #include "inspect/timeline_store.hpp"
 #include "runtime/shutdown_signal.hpp"
 #include "runtime/time_text.hpp"
@@ -29,9 +29,9 @@ int run_tail(const CommandContext& context) {
   if (const auto order = parsed.option("order")) {
     order_id = *order;
     if (!events::is_uuid(order_id)) {  // an identifier: the events carry the order's id
-      inspect::Connections connections;
+      db::ConnectionsByUrl connections;
       const auto found =
-          inspect::find_order_id(inspect::service_databases(context.env), connections, order_id);
+          inspect::find_order_id(db::service_databases(context.env), connections, order_id);
       if (!found) {
         context.err << "choreoctl tail: no order " << order_id << "\n";
         return kExitFailure;

@@ -1,11 +1,13 @@
 #include "dlq/dead_letter_report.hpp"
 
+#include "dlq/dead_letter_json.hpp"
+
 #include <algorithm>
 #include <array>
 #include <nlohmann/json.hpp>
 #include <string>
 
-namespace choreo::ctl::dlq {
+namespace choreo::ctl {
 namespace {
 
 constexpr std::size_t kReasonWidth = 60;
@@ -24,7 +26,7 @@ std::string cell(const std::string& text, std::size_t width = std::string::npos)
 
 }  // namespace
 
-void print_table(const std::vector<DeadLetterRecord>& letters, std::ostream& out) {
+void print_dead_letter_table(const std::vector<dlq::DeadLetterRecord>& letters, std::ostream& out) {
   if (letters.empty()) {
     out << "no dead letters\n";
     return;
@@ -56,28 +58,11 @@ void print_table(const std::vector<DeadLetterRecord>& letters, std::ostream& out
   }
 }
 
-void print_json(const std::vector<DeadLetterRecord>& letters, std::ostream& out) {
-  auto optional = [](const std::optional<std::string>& value) {
-    return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
-  };
-  nlohmann::json array = nlohmann::json::array();
-  for (const auto& letter : letters) {
-    array.push_back({{"id", letter.label()},
-                     {"service", letter.service},
-                     {"number", letter.id},
-                     {"consumer", letter.consumer},
-                     {"subject", letter.subject},
-                     {"stream_seq", letter.stream_sequence},
-                     {"event_id", optional(letter.event_id)},
-                     {"reason", letter.reason},
-                     {"attempts", letter.attempts},
-                     {"created_at", letter.created_at},
-                     {"replayed_at", optional(letter.replayed_at)},
-                     {"replays", letter.replays},
-                     {"headers", letter.headers},
-                     {"payload", letter.payload}});
-  }
-  out << array.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+void print_dead_letters_json(const std::vector<dlq::DeadLetterRecord>& letters, std::ostream& out) {
+  auto array = nlohmann::ordered_json::array();
+  for (const auto& letter : letters)
+    array.push_back(dlq::dead_letter_json(letter));
+  out << array.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
 }
 
-}  // namespace choreo::ctl::dlq
+}  // namespace choreo::ctl

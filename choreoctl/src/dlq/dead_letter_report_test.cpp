@@ -5,11 +5,11 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-namespace choreo::ctl::dlq {
+namespace choreo::ctl {
 namespace {
 
-DeadLetterRecord letter(long long id, std::string reason) {
-  DeadLetterRecord record;
+dlq::DeadLetterRecord letter(long long id, std::string reason) {
+  dlq::DeadLetterRecord record;
   record.service = "payment-worker";
   record.id = id;
   record.consumer = "payment_processors";
@@ -27,7 +27,7 @@ TEST(DeadLetterTable, OneAlignedLinePerLetter) {
   std::ostringstream out;
   auto second = letter(10, "line one\nline two " + std::string(100, 'x'));
   second.replayed_at = "2026-11-24T07:00:00Z";
-  print_table({letter(9, "gave up"), second}, out);
+  print_dead_letter_table({letter(9, "gave up"), second}, out);
   std::istringstream lines(out.str());
   std::string header, first_row, second_row, extra;
   ASSERT_TRUE(std::getline(lines, header));
@@ -45,7 +45,7 @@ TEST(DeadLetterTable, OneAlignedLinePerLetter) {
 
 TEST(DeadLetterTable, SaysSoWhenEmpty) {
   std::ostringstream out;
-  print_table({}, out);
+  print_dead_letter_table({}, out);
   EXPECT_EQ(out.str(), "no dead letters\n");
 }
 
@@ -54,7 +54,7 @@ TEST(DeadLetterJson, EveryFieldEvenForBinaryPayloads) {
   record.payload = std::string("\xff\xfe{", 3);
   record.event_id.reset();
   std::ostringstream out;
-  print_json({record}, out);
+  print_dead_letters_json({record}, out);
   const auto parsed = nlohmann::json::parse(out.str());
   ASSERT_TRUE(parsed.is_array());
   ASSERT_EQ(parsed.size(), 1U);
@@ -68,4 +68,4 @@ TEST(DeadLetterJson, EveryFieldEvenForBinaryPayloads) {
 }
 
 }  // namespace
-}  // namespace choreo::ctl::dlq
+}  // namespace choreo::ctl

@@ -6,8 +6,9 @@
 #include "bus/bus_settings.hpp"
 #include "bus/jetstream.hpp"
 #include "cli/dispatch.hpp"
-#include "inspect/connections.hpp"
-#include "inspect/service_databases.hpp"
+#include "db/connections_by_url.hpp"
+#include "db/service_databases.hpp"
+#include "outbox/outbox_backlog.hpp"
 #include "runtime/service_names.hpp"
 #include "runtime/time_text.hpp"
 
@@ -19,7 +20,7 @@ bool publishes_events(const std::string& service) {
   return service != "event-monitor";
 }
 
-std::string database_label(const ServiceDatabase& database) {
+std::string database_label(const db::ServiceDatabase& database) {
   return database.service + "'s database (" + runtime::database_url_variable(database.service) +
          " or DATABASE_URL)";
 }
@@ -46,16 +47,13 @@ void collect_stream(const config::EnvReader& env, std::chrono::milliseconds time
   }
 }
 
-void collect_tables(const ServiceDatabase& database, pqxx::connection& connection,
+void collect_tables(const db::ServiceDatabase& database, pqxx::connection& connection,
                     StatusReport& report) {
   pqxx::read_transaction tx(connection, "choreoctl_status");
   const auto schema = tx.quote_name(database.schema);
   if (publishes_events(database.service)) {
-    const auto row = tx.exec1(
-        "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at))::float8, 0) FROM " +
-        schema + ".tb_outbox WHERE published_at IS NULL");
-    report.outboxes.push_back(
-        {database.service, row[0].as<long long>(), std::max(0.0, row[1].as<double>())});
+    const auto backlog = outbox::read_outbox_backlog(tx, schema + ".tb_outbox");
+    report.outboxes.push_back({database.service, backlog.unpublished, backlog.oldest_age_seconds});
   }
   for (const auto& row :
        tx.exec("SELECT consumer, reason, count(*) FROM " + schema +
@@ -83,10 +81,10 @@ StatusReport collect_status(const config::EnvReader& env, std::chrono::milliseco
     probes.push_back(std::async(
         std::launch::async, [endpoint, timeout] { return probe_readiness(endpoint, timeout); }));
 
-  const auto databases = service_databases(env);
+  const auto databases = db::service_databases(env);
   collect_stream(env, timeout, report);
 
-  Connections connections;
+  db::ConnectionsByUrl connections;
   for (const auto& database : databases) {
     try {
       collect_tables(database, connections.to(database.url), report);

@@ -52,9 +52,10 @@ OrderSummary read_order(const pqxx::row& row) {
   return order;
 }
 
-std::optional<OrderSummary> find_order(const std::vector<ServiceDatabase>& databases,
-                                       Connections& connections, const std::string& order_ref) {
-  const auto& database = database_of(databases, std::string(runtime::kServiceNames.front()));
+std::optional<OrderSummary> find_order(const std::vector<db::ServiceDatabase>& databases,
+                                       db::ConnectionsByUrl& connections,
+                                       const std::string& order_ref) {
+  const auto& database = db::database_of(databases, std::string(runtime::kServiceNames.front()));
   pqxx::read_transaction tx(connections.to(database.url), "choreoctl_order");
   const auto columns = order_columns(tx, database.schema);
   // Separate statements: casting a non-UUID to uuid fails even in a branch that is not taken.
@@ -68,7 +69,8 @@ std::optional<OrderSummary> find_order(const std::vector<ServiceDatabase>& datab
   return read_order(rows[0]);
 }
 
-std::vector<TimelineEvent> load_events(const ServiceDatabase& database, Connections& connections,
+std::vector<TimelineEvent> load_events(const db::ServiceDatabase& database,
+                                       db::ConnectionsByUrl& connections,
                                        const std::string& order_id) {
   pqxx::read_transaction tx(connections.to(database.url), "choreoctl_order_events");
   const auto rows = tx.exec_params(
@@ -97,7 +99,7 @@ std::vector<TimelineEvent> load_events(const ServiceDatabase& database, Connecti
 // Which of this service's consumers took which of the events. The inbox's key is (consumer,
 // event_id) and it holds a week of every event: the consumers present are found first by a
 // skip scan of that key (a few index probes), so the lookup by event stays on the index.
-void add_handlings(const ServiceDatabase& database, Connections& connections,
+void add_handlings(const db::ServiceDatabase& database, db::ConnectionsByUrl& connections,
                    const std::string& ids_json, std::map<std::string, TimelineEvent*>& by_id) {
   pqxx::read_transaction tx(connections.to(database.url), "choreoctl_order_inbox");
   const auto inbox = tx.quote_name(database.schema) + ".tb_inbox";
@@ -124,23 +126,25 @@ void add_handlings(const ServiceDatabase& database, Connections& connections,
 
 }  // namespace
 
-std::optional<std::string> find_order_id(const std::vector<ServiceDatabase>& databases,
-                                         Connections& connections, const std::string& order_ref) {
+std::optional<std::string> find_order_id(const std::vector<db::ServiceDatabase>& databases,
+                                         db::ConnectionsByUrl& connections,
+                                         const std::string& order_ref) {
   const auto order = find_order(databases, connections, order_ref);
   if (!order)
     return std::nullopt;
   return order->id;
 }
 
-std::optional<OrderTimeline> load_timeline(const std::vector<ServiceDatabase>& databases,
-                                           Connections& connections, const std::string& order_ref) {
+std::optional<OrderTimeline> load_timeline(const std::vector<db::ServiceDatabase>& databases,
+                                           db::ConnectionsByUrl& connections,
+                                           const std::string& order_ref) {
   auto order = find_order(databases, connections, order_ref);
   if (!order)
     return std::nullopt;
   OrderTimeline timeline;
   timeline.order = std::move(*order);
   timeline.events =
-      load_events(database_of(databases, "event-monitor"), connections, timeline.order.id);
+      load_events(db::database_of(databases, "event-monitor"), connections, timeline.order.id);
 
   std::vector<std::string> ids;
   std::map<std::string, TimelineEvent*> by_id;

@@ -5,7 +5,7 @@
 
 namespace choreo::db {
 
-// One numbered migration file from sql/, compiled into every binary (cmake/EmbedSql.cmake).
+// One numbered migration file from sql/, compiled into every binary (cmake/EmbedFiles.cmake).
 struct MigrationSource {
   std::string_view file_name;  // e.g. "001_foundation.sql"; the number orders them
   std::string_view sql;

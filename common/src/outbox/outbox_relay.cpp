@@ -1,5 +1,7 @@
 #include "outbox/outbox_relay.hpp"
 
+#include "outbox/outbox_backlog.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -183,15 +185,10 @@ void OutboxRelay::refresh_backlog_when_due(pqxx::connection& connection) {
   if (Clock::now() < next_backlog_refresh_)
     return;
   next_backlog_refresh_ = Clock::now() + kBacklogRefreshInterval;
-  // Both from the unpublished rows' partial index; the oldest is the first in id order.
   pqxx::nontransaction tx(connection, "outbox_backlog");
-  const auto row = tx.exec_params1(
-      "SELECT (SELECT count(*) FROM tb_outbox WHERE source = $1 AND published_at IS NULL),"
-      " coalesce((SELECT extract(epoch FROM now() - created_at)::float8 FROM tb_outbox"
-      "  WHERE source = $1 AND published_at IS NULL ORDER BY pk_outbox LIMIT 1), 0)",
-      settings_.source);
-  backlog_.Set(row[0].as<double>());
-  oldest_age_.Set(std::max(0.0, row[1].as<double>()));
+  const auto backlog = read_outbox_backlog(tx, "tb_outbox", settings_.source);
+  backlog_.Set(static_cast<double>(backlog.unpublished));
+  oldest_age_.Set(backlog.oldest_age_seconds);
 }
 
 void OutboxRelay::prune(pqxx::connection& connection) {

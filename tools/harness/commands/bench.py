@@ -20,7 +20,8 @@ from ..stack.stack import Stack
 from ..ui import format_duration
 from .context import Context
 
-USAGE = """Usage: ./dev bench [--quick] [--rate N] [--scenarios LIST] [--split-databases] [--keep]
+USAGE = """Usage: ./dev bench [--quick] [--rate N] [--scenarios LIST] [--split-databases]
+                   [--dashboards N] [--keep]
 
   --quick    each scenario for a few seconds; asserts only that every order terminated (this is
              the smoke test ./dev test runs), never a speed
@@ -29,6 +30,10 @@ USAGE = """Usage: ./dev bench [--quick] [--rate N] [--scenarios LIST] [--split-d
              only these of saturation, latency, reads (e.g. reads,latency)
   --split-databases
              a database per service on the one server (the invariants compare them by order id)
+  --dashboards N
+             keep N signed-in dashboards open on the event monitor throughout (N pages of one
+             headless Chromium, tests/browser/dashboards.mjs), to see what they cost the monitor;
+             Chromium's own CPU is not counted, but it shares the machine
   --keep     leave the bench stack (.stack-bench) running afterwards, to look around;
              stop it with ./dev stack --dir .stack-bench down
 
@@ -50,6 +55,7 @@ BENCH_TARGETS = ["choreo-bench", *SERVICE_TARGETS]
 class BenchOptions:
     keep: bool = False
     split_databases: bool = False
+    dashboards: int = 0
     generator: list[str] = field(default_factory=list)
 
 
@@ -68,6 +74,10 @@ def parse(arguments: list[str]) -> BenchOptions | None:
             if not rest or not re.fullmatch(r"[a-z,]+", rest[0]):
                 raise UsageError("--scenarios takes a list such as reads,latency")
             options.generator += ["--scenarios", rest.pop(0)]
+        elif argument == "--dashboards":
+            if not rest or not re.fullmatch(r"[1-9][0-9]?", rest[0]):
+                raise UsageError("--dashboards takes a number from 1 to 99")
+            options.dashboards = int(rest.pop(0))
         elif argument == "--keep":
             options.keep = True
         elif argument == "--split-databases":
@@ -123,6 +133,7 @@ def bench_run(context: Context, build_dir: Path, options: BenchOptions,
     stack.steps_as_details = True
     step = ui.detail if as_details else ui.step
     status = 1
+    audience: subprocess.Popen | None = None
     try:
         step(f"starting a fresh bench stack in {stack.label()} (default profile, durable "
              f"settings{', a database per service' if options.split_databases else ''})")
@@ -136,9 +147,12 @@ def bench_run(context: Context, build_dir: Path, options: BenchOptions,
             # PostgreSQL's CPU is the postmaster's plus every backend's.
             processes += ["--process-tree" if name == "postgres" else "--process",
                           f"{name}={pid}"]
+        env = {**context.env, **read_env_file(stack.env_file)}
+        if options.dashboards:
+            step(f"opening {options.dashboards} dashboards on the event monitor")
+            audience = open_dashboards(context, stack, env, options.dashboards)
         step(f"running the load generator ({binary})")
         out = stack.dir / "logs" / "bench.out"
-        env = {**context.env, **read_env_file(stack.env_file)}
         with open(out, "w") as output:
             process = subprocess.Popen([str(binary), *options.generator, *processes], env=env,
                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -154,6 +168,9 @@ def bench_run(context: Context, build_dir: Path, options: BenchOptions,
             ui.error(f"the bench failed (exit status {status}); see above, {out} and "
                      f"{stack.dir}/logs/")
     finally:
+        if audience is not None:
+            audience.terminate()
+            audience.wait(timeout=30)
         if options.keep:
             ui.say("")
             ui.say(f"The bench stack stays up ({stack.label()}): source {stack.env_file}; stop "
@@ -166,3 +183,26 @@ def bench_run(context: Context, build_dir: Path, options: BenchOptions,
                     if not stack.down():
                         ui.warn("the bench stack did not stop cleanly")
     return status
+
+
+def open_dashboards(context: Context, stack: Stack, env: dict[str, str],
+                    count: int) -> subprocess.Popen:
+    """COUNT dashboards signed in to the stack's event monitor, kept open until terminated; what
+    they print goes to logs/dashboards.log."""
+    from .browser import prepare_browser
+    folder = prepare_browser(context)
+    log = stack.dir / "logs" / "dashboards.log"
+    with open(log, "w") as output:
+        process = subprocess.Popen(
+            ["node", str(folder / "dashboards.mjs"), str(count)],
+            env={**env, "OPERATOR_TOKEN": stack.make_token("operator", operator=True)},
+            stdin=subprocess.PIPE, stdout=output, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if f"{count} dashboards live" in log.read_text(errors="replace"):
+            context.ui.detail(f"{count} dashboards live (their output: {log})")
+            return process
+        time.sleep(0.5)
+    process.kill()
+    process.wait()
+    raise Fatal(f"the dashboards did not open within 120 s; see {log}")

@@ -22,6 +22,7 @@ from ..stack.stack import Stack
 from ..ui import format_duration
 from . import source_checks
 from .bench import bench_smoke
+from .browser import run_dashboard_suite
 from .chaos import ChaosOptions, chaos_run
 from .conformance import run_conformance
 from .context import Context
@@ -112,7 +113,7 @@ def test(context: Context, arguments: list[str]) -> int:
     if arguments:
         raise UsageError("./dev test takes no arguments")
     repo, ui = context.repo, context.ui
-    runner = PhaseRunner(context, 17)
+    runner = PhaseRunner(context, 18)
     python_env = dict(context.env, PYTHONPATH=repo.python_path())
 
     if context.skip_deps:
@@ -140,7 +141,7 @@ def test(context: Context, arguments: list[str]) -> int:
     stack = Stack(repo.test_stack, repo, ui)
     stack.steps_as_details = True
     stack_phases = ["integration tests", "graphql conformance", "acceptance (pytest)",
-                    "walkthrough"]
+                    "walkthrough", "dashboard (browser)"]
     try:
         if runner.run("test stack", lambda: stack.up_fresh("test")):
             stack_env = {**context.env, **read_env_file(stack.env_file)}
@@ -151,6 +152,9 @@ def test(context: Context, arguments: list[str]) -> int:
                        lambda: run_conformance(context, build_dir, stack_env))
             runner.run("acceptance (pytest)", lambda: run_acceptance(context, stack_env))
             runner.run("walkthrough", lambda: run_walkthrough(context, stack_env))
+            # Last on this stack: it stops and starts workers.
+            runner.run("dashboard (browser)",
+                       lambda: run_dashboard_suite(context, stack, stack_env))
         else:
             for name in stack_phases:
                 runner.not_run(name, "no test stack")

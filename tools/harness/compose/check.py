@@ -10,6 +10,7 @@ import os
 import re
 import signal
 import time
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -342,6 +343,28 @@ class ComposeCheck:
                         f"({document['trace_id']})")
         self.ui.ok(f"choreoctl order: {len(document['events'])} events, one trace "
                    f"{document['trace_id']}")
+        self.dashboard(order_id)
+
+    def dashboard(self, order_id: str) -> None:
+        """The event monitor's dashboard through its published port: the page for anyone, its
+        data for an operator's token made inside the container."""
+        assert self.project is not None
+        monitor = f"http://127.0.0.1:{self.ports['EVENT_MONITOR_PORT']}"
+        if "/dashboard/dashboard.js" not in get_text(f"{monitor}/"):
+            raise Fatal(f"{monitor}/ does not answer the dashboard's page")
+        token = self.project.exec("event-monitor", "env", "LOG_LEVEL=warn", "choreoctl", "token",
+                                  "--operator")
+        if token.status != 0:
+            raise Fatal(f"choreoctl token --operator in the container failed: {token.output}")
+        request = urllib.request.Request(f"{monitor}/api/order?id={order_id}", headers={
+            "Authorization": f"Bearer {token.output.strip().splitlines()[-1]}"})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                events = json.loads(response.read())["events"]
+        except (OSError, ValueError, KeyError) as error:
+            raise Fatal(f"the dashboard's /api/order did not answer: {error}") from None
+        self.ui.ok(f"the dashboard at {monitor}/ is served, and its API shows the order's "
+                   f"{len(events)} events to an operator")
 
     def failures(self) -> None:
         assert self.client is not None and self.project is not None

@@ -215,6 +215,10 @@ class Stack:
     def jwt_secret(self) -> str:
         return self.jwt_secret_file.read_text().strip()
 
+    def dashboard_link(self) -> str:
+        """The event monitor's dashboard, signed in with a fresh operator's token."""
+        return f"{self.service_url('event-monitor')}/#token={self.make_token('operator', True)}"
+
     def make_token(self, subject: str, operator: bool = False) -> str:
         """A token for SUBJECT signed with the stack's secret, valid 7 days; with `operator`,
         one whose roles claim lists operator."""
@@ -307,6 +311,10 @@ class Stack:
             env["JWT_SECRET"] = self.jwt_secret()
         if service == "order-service":
             env.update(self.read_model_urls())
+        if service == "event-monitor":
+            # The dashboard reads every service's outbox and dead letters, and replays them, as
+            # that service's own role (as choreoctl does).
+            env.update(self.service_database_urls())
         if self.config.nats_cluster:
             # In a cluster the stream keeps a copy on every node: one node down loses nothing.
             env["NATS_STREAM_REPLICAS"] = "3"
@@ -578,6 +586,12 @@ class Stack:
                 "'Content-Type: application/json' \\")
             say("       -d '{\"query\":\"{ products { sku name price available } }\"}'")
         say('  curl -s "$EVENT_MONITOR_URL/readyz"')
+        if self.service_pid("event-monitor") is not None:
+            # A fresh 7-day operator token after '#': the page keeps it in the tab and drops it
+            # from the address (a fragment never reaches the server).
+            say(f"The dashboard (an operator's token is in the link; ./dev token --operator "
+                "makes another):")
+            say(f"  {self.dashboard_link()}")
         choreoctl = os.path.relpath(self.choreoctl(), self.repo.root)
         say(f"  {choreoctl} status   # readiness, lag, backlogs (also: consumers, order ID, "
             "tail)")

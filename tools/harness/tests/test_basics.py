@@ -30,3 +30,16 @@ class MetricValueTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class BenchArgumentsTest(unittest.TestCase):
+    def test_dashboards_take_a_count_and_reach_no_generator(self):
+        from harness.commands.bench import parse
+        from harness.errors import UsageError
+        options = parse(["--quick", "--dashboards", "20"])
+        self.assertEqual(options.dashboards, 20)
+        self.assertEqual(options.generator, ["--quick"])
+        self.assertEqual(parse([]).dashboards, 0)
+        for bad in (["--dashboards"], ["--dashboards", "0"], ["--dashboards", "x"]):
+            with self.assertRaises(UsageError):
+                parse(bad)

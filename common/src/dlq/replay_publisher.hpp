@@ -5,7 +5,7 @@
 #include "bus/jetstream.hpp"
 #include "dlq/replay_plan.hpp"
 
-namespace choreo::ctl::dlq {
+namespace choreo::dlq {
 
 // Publishes `message` with all its headers and waits for the stream's acknowledgement.
 // JetStreamClient::publish sets only Nats-Msg-Id; a replay also needs Choreo-Event-Id, so this
@@ -13,4 +13,4 @@ namespace choreo::ctl::dlq {
 bus::PublishOutcome publish_replay(bus::JetStreamClient& bus, const ReplayMessage& message,
                                    std::chrono::milliseconds connect_timeout);
 
-}  // namespace choreo::ctl::dlq
+}  // namespace choreo::dlq

@@ -6,7 +6,7 @@
 
 #include "bus/headers_json.hpp"
 
-namespace choreo::ctl::dlq {
+namespace choreo::dlq {
 namespace {
 
 // Columns in the order read_record expects. The payload travels as hex: it may be any bytes.
@@ -139,4 +139,4 @@ std::vector<DeadLetterRecord> mark_same_event_replayed(pqxx::transaction_base& t
   return records;
 }
 
-}  // namespace choreo::ctl::dlq
+}  // namespace choreo::dlq

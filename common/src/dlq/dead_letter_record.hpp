@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-namespace choreo::ctl::dlq {
+namespace choreo::dlq {
 
 // One row of a service's tb_dead_letter as the operator sees it.
 struct DeadLetterRecord {
@@ -29,4 +29,4 @@ struct DeadLetterRecord {
   std::string label() const { return service + "/" + std::to_string(id); }
 };
 
-}  // namespace choreo::ctl::dlq
+}  // namespace choreo::dlq

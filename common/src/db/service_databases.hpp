@@ -5,7 +5,7 @@
 
 #include "config/env.hpp"
 
-namespace choreo::ctl::inspect {
+namespace choreo::db {
 
 // Where one service's tables are: its schema, and the database URL to reach them through.
 struct ServiceDatabase {
@@ -24,4 +24,4 @@ std::vector<ServiceDatabase> service_databases(const config::EnvReader& env);
 const ServiceDatabase& database_of(const std::vector<ServiceDatabase>& databases,
                                    const std::string& service);
 
-}  // namespace choreo::ctl::inspect
+}  // namespace choreo::db

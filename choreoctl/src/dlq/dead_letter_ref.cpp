@@ -1,20 +1,11 @@
-#include "dlq/dead_letter_sources.hpp"
+#include "dlq/dead_letter_ref.hpp"
 
 #include <charconv>
 
 #include "cli/options.hpp"
-#include "inspect/service_databases.hpp"
 #include "runtime/service_names.hpp"
 
-namespace choreo::ctl::dlq {
-
-std::vector<DeadLetterSource> dead_letter_sources(const config::EnvReader& env) {
-  std::vector<DeadLetterSource> sources;
-  for (auto& database : inspect::service_databases(env))
-    sources.push_back(
-        {{std::move(database.service), std::move(database.schema)}, std::move(database.url)});
-  return sources;
-}
+namespace choreo::ctl {
 
 DeadLetterRef parse_dead_letter_ref(const std::string& text) {
   DeadLetterRef ref;
@@ -37,4 +28,4 @@ DeadLetterRef parse_dead_letter_ref(const std::string& text) {
   return ref;
 }
 
-}  // namespace choreo::ctl::dlq
+}  // namespace choreo::ctl

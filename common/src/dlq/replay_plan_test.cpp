@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace choreo::ctl::dlq {
+namespace choreo::dlq {
 namespace {
 
 DeadLetterRecord letter() {
@@ -80,4 +80,4 @@ TEST(ReplayRefusal, ARowOlderThanTheInboxRetentionNeedsForce) {
 }
 
 }  // namespace
-}  // namespace choreo::ctl::dlq
+}  // namespace choreo::dlq

@@ -6,7 +6,7 @@
 
 #include "dlq/dead_letter_record.hpp"
 
-namespace choreo::ctl::dlq {
+namespace choreo::dlq {
 
 // Names the dead letter a message replays (for logs and for anyone reading the stream).
 inline constexpr const char* kReplayOfHeader = "Choreo-Replay-Of";
@@ -28,4 +28,4 @@ std::optional<std::string> replay_refusal(const DeadLetterRecord& letter, bool f
 
 ReplayMessage replay_message(const DeadLetterRecord& letter);
 
-}  // namespace choreo::ctl::dlq
+}  // namespace choreo::dlq

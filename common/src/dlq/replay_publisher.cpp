@@ -3,7 +3,7 @@
 #include "bus/nats_error.hpp"
 #include "bus/nats_handles.hpp"
 
-namespace choreo::ctl::dlq {
+namespace choreo::dlq {
 
 bus::PublishOutcome publish_replay(bus::JetStreamClient& bus, const ReplayMessage& message,
                                    std::chrono::milliseconds connect_timeout) {
@@ -39,4 +39,4 @@ bus::PublishOutcome publish_replay(bus::JetStreamClient& bus, const ReplayMessag
   return outcome;
 }
 
-}  // namespace choreo::ctl::dlq
+}  // namespace choreo::dlq

@@ -1,10 +1,10 @@
-#include "inspect/service_databases.hpp"
+#include "db/service_databases.hpp"
 
 #include <stdexcept>
 
 #include "runtime/service_names.hpp"
 
-namespace choreo::ctl::inspect {
+namespace choreo::db {
 
 std::vector<ServiceDatabase> service_databases(const config::EnvReader& env) {
   const auto owner = env.optional("DATABASE_URL");
@@ -35,4 +35,4 @@ const ServiceDatabase& database_of(const std::vector<ServiceDatabase>& databases
   throw std::logic_error("no database for service " + service);
 }
 
-}  // namespace choreo::ctl::inspect
+}  // namespace choreo::db

@@ -5,7 +5,7 @@
 
 #include "events/event.hpp"
 
-namespace choreo::ctl::dlq {
+namespace choreo::dlq {
 namespace {
 
 bool starts_with_ignoring_case(const std::string& text, std::string_view prefix) {
@@ -67,4 +67,4 @@ ReplayMessage replay_message(const DeadLetterRecord& letter) {
   return message;
 }
 
-}  // namespace choreo::ctl::dlq
+}  // namespace choreo::dlq

@@ -5,11 +5,11 @@
 #include <pqxx/connection>
 #include <string>
 
-namespace choreo::ctl::inspect {
+namespace choreo::db {
 
 // One connection per database URL, opened on first use: services that share a database (the
 // owner's DATABASE_URL) share a connection too.
-class Connections {
+class ConnectionsByUrl {
  public:
   pqxx::connection& to(const std::string& url) {
     auto& connection = by_url_[url];
@@ -17,9 +17,11 @@ class Connections {
       connection = std::make_unique<pqxx::connection>(url);
     return *connection;
   }
+  // Drops the connection to `url` (after a failure); the next to() opens a new one.
+  void forget(const std::string& url) { by_url_.erase(url); }
 
  private:
   std::map<std::string, std::unique_ptr<pqxx::connection>> by_url_;
 };
 
-}  // namespace choreo::ctl::inspect
+}  // namespace choreo::db

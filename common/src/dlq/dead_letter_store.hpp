@@ -11,7 +11,7 @@ namespace pqxx {
 class transaction_base;
 }
 
-namespace choreo::ctl::dlq {
+namespace choreo::dlq {
 
 inline constexpr int kMaxListLimit = 10'000;
 
@@ -58,4 +58,4 @@ std::vector<DeadLetterRecord> mark_same_event_replayed(pqxx::transaction_base& t
                                                        const DeadLetterRecord& letter,
                                                        const std::string& replayed_event_id);
 
-}  // namespace choreo::ctl::dlq
+}  // namespace choreo::dlq
