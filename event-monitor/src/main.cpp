@@ -2,6 +2,7 @@
 // event_monitoring on events.>), raises an alert for failures, and serves the operator's view of
 // the choreography from what it records: the live dashboard at /, its stream (/api/live) and the
 // operator API (/api/overview, /api/order, /api/dead-letters/replay).
+#include "auth/token_verifier.hpp"
 #include "bus/bus_settings.hpp"
 #include "consumer/consumer_settings.hpp"
 #include "dashboard_page.hpp"
@@ -30,8 +31,15 @@ int main(int argc, char** argv) {
         // <SERVICE>_DATABASE_URL where each has one, else through DATABASE_URL.
         const auto sources = dlq::dead_letter_sources(env);
         const auto stream = bus::events_stream(service.settings().nats).name;
-        const auto access =
-            event_monitor::OperatorAccess(event_monitor::load_operator_token_settings(env));
+        // The operators' tokens: verified by the same verifier as the order service's.
+        std::shared_ptr<const auth::TokenVerifier> verifier;
+        if (auto token_settings = event_monitor::load_operator_token_settings(env)) {
+          verifier = std::make_shared<const auth::TokenVerifier>(std::move(*token_settings),
+                                                                 &service.metrics());
+          if (verifier->key_source_state())
+            service.add_readiness_check(auth::identity_provider_check(*verifier));
+        }
+        const auto access = event_monitor::OperatorAccess(verifier);
         const auto& api = service.emplace<event_monitor::OperatorApi>(
             access, service.pool(), service.bus(), stream, sources, service.faults(),
             env.duration_or("INBOX_RETENTION", dlq::kDefaultInboxRetention));

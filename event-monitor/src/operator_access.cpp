@@ -14,10 +14,8 @@ http::HttpResponse error(int status, const std::string& message) {
 
 }  // namespace
 
-OperatorAccess::OperatorAccess(std::optional<auth::TokenSettings> settings) {
-  if (settings)
-    verifier_ = std::make_shared<const auth::TokenVerifier>(std::move(*settings));
-}
+OperatorAccess::OperatorAccess(std::shared_ptr<const auth::TokenVerifier> verifier)
+    : verifier_(std::move(verifier)) {}
 
 std::optional<http::HttpResponse> OperatorAccess::refusal(const http::HttpRequest& request) const {
   const auto* header = request.header("authorization");
@@ -39,7 +37,9 @@ std::optional<http::HttpResponse> OperatorAccess::refusal(const http::HttpReques
 std::optional<OperatorAccess::Refusal> OperatorAccess::refusal_of_token(
     const std::string& token) const {
   if (!verifier_)
-    return Refusal{503, "operator access is not configured: set JWT_SECRET for the event monitor"};
+    return Refusal{503,
+                   "operator access is not configured: set OIDC_ISSUER_URL (an identity "
+                   "provider) or JWT_SECRET for the event monitor"};
   try {
     if (!verifier_->verify(token).has_role(auth::kOperatorRole))
       return Refusal{403, "this token has no operator role (choreoctl token --operator makes one)"};
@@ -50,7 +50,7 @@ std::optional<OperatorAccess::Refusal> OperatorAccess::refusal_of_token(
 }
 
 std::optional<auth::TokenSettings> load_operator_token_settings(const config::EnvReader& env) {
-  if (!env.optional("JWT_SECRET"))
+  if (!auth::token_verification_configured(env))
     return std::nullopt;
   return auth::load_token_settings(env);
 }

@@ -18,9 +18,9 @@ namespace choreo::event_monitor {
 // verifier as the order service's. /healthz, /readyz and /metrics stay open.
 class OperatorAccess {
  public:
-  // nullopt settings: no JWT_SECRET is configured, and every operator request is refused with
-  // 503 saying what to set (the monitor's own work needs no tokens).
-  explicit OperatorAccess(std::optional<auth::TokenSettings> settings);
+  // A null verifier: nothing to verify tokens with is configured, and every operator request is
+  // refused with 503 saying what to set (the monitor's own work needs no tokens).
+  explicit OperatorAccess(std::shared_ptr<const auth::TokenVerifier> verifier);
 
   // nullopt when `request` carries an operator's token; otherwise the answer to send instead:
   // 401 (no token, or one that does not authenticate), 403 (not an operator), 503 (not
@@ -40,8 +40,8 @@ class OperatorAccess {
   std::shared_ptr<const auth::TokenVerifier> verifier_;
 };
 
-// The token settings when JWT_SECRET is set (auth::load_token_settings: its checks apply), else
-// nullopt.
+// The token settings when JWT_SECRET, OIDC_ISSUER_URL or JWKS_FILE is set
+// (auth::load_token_settings: its checks apply), else nullopt.
 std::optional<auth::TokenSettings> load_operator_token_settings(const config::EnvReader& env);
 
 }  // namespace choreo::event_monitor

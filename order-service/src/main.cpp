@@ -47,7 +47,10 @@ int main(int argc, char** argv) {
         // first, so its workers never outlive the schema and the endpoint they use.
         auto& websocket = service.emplace<std::unique_ptr<order_service::ws::GraphQLWsEndpoint>>();
         // Read now so a bad secret stops the service at start, not at its first request.
-        const auto& verifier = service.emplace<auth::TokenVerifier>(auth::load_token_settings(env));
+        const auto& verifier = service.emplace<auth::TokenVerifier>(auth::load_token_settings(env),
+                                                                    &service.metrics());
+        if (verifier.key_source_state())
+          service.add_readiness_check(auth::identity_provider_check(verifier));
         const auto& schema = service.emplace<graphql::Schema>(order_service::build_order_schema());
         service.pool().add_prepared_statements(
             order_service::GraphQLEndpoint::prepared_statements());

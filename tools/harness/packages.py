@@ -9,6 +9,8 @@ BUILD_AND_RUN = [
     "nats-server", "postgresql", "postgresql-client",
     "curl", "ca-certificates", "procps",
     "python3", "python3-pytest", "python3-httpx", "python3-pytest-asyncio",
+    # The OIDC suite (tests/oidc): its issuer's keys, certificates and tokens.
+    "python3-jwt", "python3-cryptography",
 ]
 # Node.js and npm for the GraphQL conformance suite (graphql-js, tests/graphql). Installed only
 # when `node` or `npm` is missing: a machine with Node.js from elsewhere (NodeSource, bundling

@@ -42,6 +42,8 @@ int run_token(const CommandContext& context) {
   // Tokens must also pass the service's iss/aud checks when those are configured.
   claims.issuer = context.env.optional("OIDC_ISSUER_URL");
   claims.audience = context.env.optional("OIDC_AUDIENCE");
+  if (!claims.audience)
+    claims.audience = context.env.optional("OIDC_CLIENT_ID");  // the services' default audience
   if (operator_token) {
     claims.roles = {std::string(auth::kOperatorRole)};
     // Where the services read roles (auth::TokenSettings): the same variable, the same default.

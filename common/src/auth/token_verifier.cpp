@@ -1,10 +1,13 @@
 #include "auth/token_verifier.hpp"
 
+#include <spdlog/spdlog.h>
 #include <algorithm>
 #include <jwt/jwt.hpp>
 
+#include "auth/verification_key.hpp"
 #include "cache/lru_map.hpp"
 #include "config/env.hpp"
+#include "http/https_fetch.hpp"
 
 namespace choreo::auth {
 namespace {
@@ -65,34 +68,107 @@ std::vector<std::string> roles_in(const nlohmann::json& claims, const std::strin
   return roles;
 }
 
+// The token's JOSE header (its first part), or Unauthenticated when it is not one.
+nlohmann::json token_header(std::string_view token) {
+  const auto dot = token.find('.');
+  if (dot == std::string_view::npos || dot == 0)
+    throw Unauthenticated("the token is malformed");
+  const auto header =
+      nlohmann::json::parse(jwt::base64_uri_decode(token.data(), dot), nullptr, false);
+  if (!header.is_object() || !header.contains("alg") || !header["alg"].is_string())
+    throw Unauthenticated("the token is malformed");
+  return header;
+}
+
 }  // namespace
 
 bool Principal::has_role(std::string_view role) const {
   return std::find(roles.begin(), roles.end(), role) != roles.end();
 }
 
+bool token_verification_configured(const config::EnvReader& env) {
+  return env.optional("JWT_SECRET") || env.optional("OIDC_ISSUER_URL") || env.optional("JWKS_FILE");
+}
+
 TokenSettings load_token_settings(const config::EnvReader& env) {
   TokenSettings settings;
-  settings.hs256_secret =
-      env.required("JWT_SECRET", "the HS256 secret the API's tokens are signed with");
-  if (settings.hs256_secret.size() < 32) {
+  settings.hs256_secret = env.optional("JWT_SECRET");
+  if (settings.hs256_secret && settings.hs256_secret->size() < 32) {
     throw config::ConfigError(
         "configuration: JWT_SECRET is too short; set JWT_SECRET to at least 32 characters");
   }
   settings.issuer = env.optional("OIDC_ISSUER_URL");
+  const auto jwks_file = env.optional("JWKS_FILE");
+  if (!settings.hs256_secret && !settings.issuer && !jwks_file) {
+    throw config::ConfigError(
+        "configuration: nothing to verify tokens with; set OIDC_ISSUER_URL (and OIDC_CLIENT_ID) "
+        "for an identity provider, JWKS_FILE for a local key set, or JWT_SECRET (at least 32 "
+        "characters) for HS256 tokens");
+  }
+  // The audience a provider puts in its tokens is the client they were issued to.
   settings.audience = env.optional("OIDC_AUDIENCE");
-  settings.roles_claim = env.string_or("JWT_ROLES_CLAIM", std::string(kDefaultRolesClaim));
-  if (settings.roles_claim.empty() || settings.roles_claim.front() == '.' ||
-      settings.roles_claim.back() == '.' || settings.roles_claim.find("..") != std::string::npos) {
-    throw config::ConfigError("configuration: JWT_ROLES_CLAIM \"" + settings.roles_claim +
-                              "\" is not a claim name; give e.g. roles or realm_access.roles");
+  if (!settings.audience)
+    settings.audience = env.optional("OIDC_CLIENT_ID");
+  settings.leeway = std::chrono::duration_cast<std::chrono::seconds>(
+      env.duration_or("JWT_LEEWAY", std::chrono::seconds(30)));
+  if (settings.leeway < std::chrono::seconds(0) || settings.leeway > std::chrono::minutes(5))
+    throw config::ConfigError("configuration: JWT_LEEWAY must be between 0s and 5m");
+  const auto claim_name = [&](const char* variable, std::string_view fallback,
+                              const char* example) {
+    auto name = env.string_or(variable, std::string(fallback));
+    if (name.empty() || name.front() == '.' || name.back() == '.' ||
+        name.find("..") != std::string::npos) {
+      throw config::ConfigError("configuration: " + std::string(variable) + " \"" + name +
+                                "\" is not a claim name; give e.g. " + example);
+    }
+    return name;
+  };
+  settings.roles_claim =
+      claim_name("JWT_ROLES_CLAIM", kDefaultRolesClaim, "roles or realm_access.roles");
+  settings.subject_claim =
+      claim_name("JWT_SUBJECT_CLAIM", kDefaultSubjectClaim, "sub or preferred_username");
+  if (settings.issuer || jwks_file) {
+    KeySourceSettings keys;
+    keys.jwks_file = jwks_file;
+    // With JWKS_FILE the keys come from the file; OIDC_ISSUER_URL then only checks `iss`.
+    if (!jwks_file) {
+      keys.issuer_url = settings.issuer;
+      const auto security = http::url_security(*settings.issuer);
+      if (security == http::UrlSecurity::kRefused) {
+        throw config::ConfigError("configuration: OIDC_ISSUER_URL " + *settings.issuer +
+                                  " must be an https:// URL (http:// only to 127.0.0.1)");
+      }
+      if (security == http::UrlSecurity::kLoopbackHttp)
+        spdlog::warn("OIDC_ISSUER_URL {} is plain http: fit for a local test issuer only",
+                     *settings.issuer);
+    }
+    keys.fetch.ca_file = env.optional("OIDC_CA_FILE");
+    const auto seconds = [&](const char* name, std::chrono::seconds fallback) {
+      return std::chrono::duration_cast<std::chrono::seconds>(env.duration_or(name, fallback));
+    };
+    keys.refresh_interval = seconds("JWKS_REFRESH_INTERVAL", keys.refresh_interval);
+    keys.cache_floor = seconds("JWKS_CACHE_MIN", keys.cache_floor);
+    keys.cache_ceiling = seconds("JWKS_CACHE_MAX", keys.cache_ceiling);
+    if (keys.refresh_interval < std::chrono::seconds(1) ||
+        keys.cache_floor < keys.refresh_interval || keys.cache_ceiling < keys.cache_floor) {
+      throw config::ConfigError(
+          "configuration: want 1s <= JWKS_REFRESH_INTERVAL <= JWKS_CACHE_MIN <= JWKS_CACHE_MAX");
+    }
+    settings.keys = std::move(keys);
   }
   return settings;
 }
 
-TokenVerifier::TokenVerifier(TokenSettings settings)
+TokenVerifier::TokenVerifier(TokenSettings settings, prometheus::Registry* metrics)
     : settings_(std::move(settings)),
+      keys_(settings_.keys ? std::make_unique<KeySource>(*settings_.keys, metrics) : nullptr),
       accepted_(std::make_unique<cache::LruMap<Accepted>>(settings_.cache_capacity)) {}
+
+std::optional<KeySourceState> TokenVerifier::key_source_state() const {
+  if (!keys_)
+    return std::nullopt;
+  return keys_->state();
+}
 
 TokenVerifier::~TokenVerifier() = default;
 TokenVerifier::TokenVerifier(TokenVerifier&&) noexcept = default;
@@ -121,40 +197,75 @@ Principal TokenVerifier::verify(std::string_view token) const {
     throw Unauthenticated("the token is too long");
   const auto now = std::chrono::system_clock::now();
   if (auto accepted = accepted_->find(token)) {
-    if (now <= accepted->valid_until) {
+    // Expired, or signed by a key the provider no longer publishes: the full check says so.
+    if (now <= accepted->valid_until && (!accepted->kid || keys_->holds(*accepted->kid))) {
       return std::move(accepted->principal);
     }
-    accepted_->erase(token);  // expired: the full check below says so
+    accepted_->erase(token);
   }
   std::optional<std::chrono::system_clock::time_point> valid_until;
-  auto principal = verify_uncached(token, valid_until);
+  std::optional<std::string> kid;
+  auto principal = verify_uncached(token, valid_until, kid);
   if (valid_until && now <= *valid_until) {
-    accepted_->put(std::string(token), Accepted{principal, *valid_until});
+    accepted_->put(std::string(token), Accepted{principal, *valid_until, std::move(kid)});
   }
   return principal;
 }
 
+std::string TokenVerifier::accepted_algorithms() const {
+  std::string names = settings_.hs256_secret ? "HS256" : "";
+  if (keys_)
+    names += std::string(names.empty() ? "" : ", ") + "RS256, RS384, RS512, ES256, ES384";
+  return names + " only";
+}
+
 Principal TokenVerifier::verify_uncached(
-    std::string_view token,
-    std::optional<std::chrono::system_clock::time_point>& valid_until) const {
+    std::string_view token, std::optional<std::chrono::system_clock::time_point>& valid_until,
+    std::optional<std::string>& kid) const {
   try {
+    // Which key: by the header's alg and kid. Only the algorithm configured for a kind of key is
+    // ever paired with it: JWT_SECRET for HS256, a provider's public key for RS/ES.
+    const auto header = token_header(token);
+    const auto alg = header.value("alg", std::string());
+    std::string key;
+    if (alg == "HS256" && settings_.hs256_secret) {
+      key = *settings_.hs256_secret;
+    } else if (is_asymmetric_algorithm(alg) && keys_) {
+      const auto named = header.contains("kid") && header["kid"].is_string()
+                             ? header["kid"].get<std::string>()
+                             : std::string();
+      const auto found = keys_->key_for(named, alg);
+      if (!found) {
+        throw Unauthenticated(named.empty()
+                                  ? "the token names no key (kid) the identity provider publishes"
+                                  : "the token's key " + named +
+                                        " is not among the identity provider's keys");
+      }
+      key = found->pem;
+      kid = found->kid;
+    } else {
+      throw Unauthenticated("the token's algorithm is not accepted (" + accepted_algorithms() +
+                            ")");
+    }
     // cpp-jwt checks exp and nbf when they are present (with the leeway), and the signature of
-    // the one algorithm allowed here.
-    auto decoded = jwt::decode(
-        jwt::string_view(token.data(), token.size()), jwt::params::algorithms({"HS256"}),
-        jwt::params::secret(settings_.hs256_secret), jwt::params::verify(true),
-        jwt::params::leeway(static_cast<uint32_t>(settings_.leeway.count())));
+    // the one algorithm allowed for this key.
+    auto decoded =
+        jwt::decode(jwt::string_view(token.data(), token.size()), jwt::params::algorithms({alg}),
+                    jwt::params::secret(key), jwt::params::verify(true),
+                    jwt::params::leeway(static_cast<uint32_t>(settings_.leeway.count())));
     const auto& payload = decoded.payload();
     if (!payload.has_claim("exp"))
       throw Unauthenticated("the token has no exp (expiry) claim");
-    if (!payload.has_claim("sub"))
-      throw Unauthenticated("the token has no sub (subject) claim");
     const auto& claims = payload.create_json_obj();
-    if (!claims["sub"].is_string())
-      throw Unauthenticated("the token's sub must be a string");
-    auto subject = claims["sub"].get<std::string>();
+    const auto& name = settings_.subject_claim;
+    const auto* subject_value = claim_at(claims, name);
+    if (subject_value == nullptr)
+      throw Unauthenticated("the token has no " + name + " (subject) claim");
+    if (!subject_value->is_string())
+      throw Unauthenticated("the token's " + name + " must be a string");
+    auto subject = subject_value->get<std::string>();
     if (subject.empty() || subject.size() > kMaxSubjectLength) {
-      throw Unauthenticated("the token's sub must be 1 to 255 characters");
+      throw Unauthenticated("the token's " + name + " must be 1 to 255 characters");
     }
     if (settings_.issuer) {
       if (!claims.contains("iss") || !claims["iss"].is_string() ||
@@ -192,13 +303,22 @@ Principal TokenVerifier::verify_uncached(
   } catch (const jwt::ImmatureSignatureError&) {
     throw Unauthenticated("the token is not valid yet (nbf)");
   } catch (const jwt::InvalidAlgorithmError&) {
-    throw Unauthenticated("the token's algorithm is not accepted (HS256 only)");
+    throw Unauthenticated("the token's algorithm is not accepted (" + accepted_algorithms() + ")");
   } catch (const jwt::InvalidSignatureError&) {
     throw Unauthenticated("the token's signature is invalid");
   } catch (const std::exception&) {
     // Malformed base64, JSON or structure: the details help no legitimate client.
     throw Unauthenticated("the token is malformed");
   }
+}
+
+http::ReadinessCheck identity_provider_check(const TokenVerifier& verifier) {
+  return {"identity_provider",
+          [&verifier] {
+            const auto state = verifier.key_source_state();
+            return !state || state->reachable;
+          },
+          false};
 }
 
 }  // namespace choreo::auth

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <exception>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -13,7 +14,8 @@ bool HealthSnapshot::ready() const {
     return false;
   }
   for (const auto& check : checks) {
-    if (!check.second) {
+    const bool decides = std::find(advisory.begin(), advisory.end(), check.first) == advisory.end();
+    if (decides && !check.second) {
       return false;
     }
   }
@@ -43,6 +45,8 @@ HealthMonitor::HealthMonitor(std::vector<ReadinessCheck> checks, std::chrono::mi
       throw std::invalid_argument("readiness check '" + check.name + "' has no probe");
     }
     latest_.checks.emplace_back(check.name, false);
+    if (!check.required)
+      latest_.advisory.push_back(check.name);
   }
 }
 
@@ -95,6 +99,8 @@ void HealthMonitor::probe_round() {
   HealthSnapshot round;
   round.complete = true;
   for (const auto& check : checks_) {
+    if (!check.required)
+      round.advisory.push_back(check.name);
     bool ok = false;
     try {
       ok = check.probe();

@@ -18,6 +18,9 @@ namespace choreo::http {
 struct ReadinessCheck {
   std::string name;
   std::function<bool()> probe;
+  // False: reported in /readyz's body ("ok" or "down") without making the service unready, for
+  // what the service works on without (an identity provider whose known keys keep working).
+  bool required = true;
 };
 
 // The latest probe results, in registration order.
@@ -27,6 +30,8 @@ struct HealthSnapshot {
   // True once stop() began: a process shutting down takes no new work, whatever the probes said.
   bool stopping = false;
   std::vector<std::pair<std::string, bool>> checks;
+  // The names of the checks that do not decide readiness (ReadinessCheck::required false).
+  std::vector<std::string> advisory;
 
   bool ready() const;
 };

@@ -4,7 +4,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <cctype>
+
+#include "http/response_fields.hpp"
 
 namespace choreo::http {
 namespace {
@@ -72,14 +73,8 @@ HttpResponse http_request(const std::string& method, const std::string& url,
     const auto& response = parser.get();
     beast::error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    HttpResponse result{static_cast<int>(response.result_int()), response.body(), {}};
-    for (const auto& field : response) {
-      std::string name(field.name_string());
-      for (auto& c : name)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      result.headers[name] = std::string(field.value());
-    }
-    return result;
+    return HttpResponse{static_cast<int>(response.result_int()), response.body(),
+                        fields_by_lower_case_name(response)};
   } catch (const std::exception&) {
     return {};
   }

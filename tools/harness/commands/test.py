@@ -113,7 +113,7 @@ def test(context: Context, arguments: list[str]) -> int:
     if arguments:
         raise UsageError("./dev test takes no arguments")
     repo, ui = context.repo, context.ui
-    runner = PhaseRunner(context, 18)
+    runner = PhaseRunner(context, 19)
     python_env = dict(context.env, PYTHONPATH=repo.python_path())
 
     if context.skip_deps:
@@ -141,7 +141,7 @@ def test(context: Context, arguments: list[str]) -> int:
     stack = Stack(repo.test_stack, repo, ui)
     stack.steps_as_details = True
     stack_phases = ["integration tests", "graphql conformance", "acceptance (pytest)",
-                    "walkthrough", "dashboard (browser)"]
+                    "walkthrough", "identity provider (OIDC)", "dashboard (browser)"]
     try:
         if runner.run("test stack", lambda: stack.up_fresh("test")):
             stack_env = {**context.env, **read_env_file(stack.env_file)}
@@ -152,6 +152,8 @@ def test(context: Context, arguments: list[str]) -> int:
                        lambda: run_conformance(context, build_dir, stack_env))
             runner.run("acceptance (pytest)", lambda: run_acceptance(context, stack_env))
             runner.run("walkthrough", lambda: run_walkthrough(context, stack_env))
+            runner.run("identity provider (OIDC)",
+                       lambda: run_oidc_suite(context, stack, build_dir, stack_env))
             # Last on this stack: it stops and starts workers.
             runner.run("dashboard (browser)",
                        lambda: run_dashboard_suite(context, stack, stack_env))
@@ -214,6 +216,19 @@ def run_acceptance(context: Context, stack_env: Mapping[str, str]) -> None:
     require_file(acceptance, "the acceptance suite")
     checked_run(["/usr/bin/python3", "-m", "pytest", str(acceptance), "-q"], "pytest",
                 env=stack_env, cwd=context.repo.root)
+
+
+def run_oidc_suite(context: Context, stack: Stack, build_dir,
+                   stack_env: Mapping[str, str]) -> None:
+    """tests/oidc: a real HTTPS issuer of the test's own and order services started by hand with
+    OIDC settings only, against the test stack's database and NATS."""
+    suite = context.repo.root / "tests" / "oidc" / "test_oidc.py"
+    require_file(suite, "the OIDC suite")
+    checked_run(["/usr/bin/python3", "-m", "pytest", str(suite), "-q"], "the OIDC suite",
+                env={**stack_env,
+                     "ORDER_SERVICE_BINARY": str(build_dir / "order-service" / "order-service"),
+                     "OIDC_TEST_DIR": str(stack.dir / "logs" / "oidc")},
+                cwd=context.repo.root)
 
 
 def run_walkthrough(context: Context, stack_env: Mapping[str, str]) -> None:

@@ -11,6 +11,13 @@ from .services import SERVICES, variable_stem
 
 HEADER = "# Written by ./dev; read by every ./dev stack command on this stack. Do not edit.\n"
 
+# An identity provider's settings, passed from `./dev up`'s environment to the order service and
+# the event monitor (docs/configuration.md#identity-providers).
+IDENTITY_PROVIDER_VARIABLES = ("OIDC_ISSUER_URL", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET",
+                               "OIDC_AUDIENCE", "OIDC_CA_FILE", "JWKS_FILE", "JWT_ROLES_CLAIM",
+                               "JWT_SUBJECT_CLAIM",
+                               "JWT_LEEWAY")
+
 
 @dataclass
 class StackConfig:
@@ -30,6 +37,8 @@ class StackConfig:
     # A database per service on the one server (./dev up --split-databases), each reached only
     # by its service's URL; otherwise one database, `orders`, with every service's schema.
     split_databases: bool = False
+    # IDENTITY_PROVIDER_VARIABLES the stack's services were given (the ./dev up stack only).
+    identity_provider: dict[str, str] = field(default_factory=dict)
 
     @property
     def nats_port(self) -> int:
@@ -57,6 +66,8 @@ class StackConfig:
         }
         for service in SERVICES:
             values[f"PORT_{variable_stem(service)}"] = str(self.service_ports.get(service, ""))
+        for name, value in self.identity_provider.items():
+            values[f"IDP_{name}"] = value
         return HEADER + "".join(f"{key}={shlex.quote(value)}\n" for key, value in values.items())
 
     @staticmethod
@@ -89,7 +100,10 @@ class StackConfig:
             split_databases=values.get("SPLIT_DATABASES") == "yes",
             service_ports={service: int(values[f"PORT_{variable_stem(service)}"])
                            for service in SERVICES
-                           if values.get(f"PORT_{variable_stem(service)}")})
+                           if values.get(f"PORT_{variable_stem(service)}")},
+            identity_provider={name: values[f"IDP_{name}"]
+                               for name in IDENTITY_PROVIDER_VARIABLES
+                               if f"IDP_{name}" in values})
 
     def save(self, path: Path) -> None:
         partial = path.with_name(path.name + ".tmp")

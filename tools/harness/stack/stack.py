@@ -19,7 +19,7 @@ from ..paths import SYSTEM_PATH, Repo
 from ..ports import allocate_ports, port_in_use
 from ..processes import run, wait_until
 from ..ui import Ui
-from .config import StackConfig
+from .config import IDENTITY_PROVIDER_VARIABLES, StackConfig
 from .env_file import render_env_text
 from .nats import Nats
 from .postgres import Postgres
@@ -309,6 +309,8 @@ class Stack:
         if service in ("order-service", "event-monitor"):
             # The event monitor's operator API takes operator tokens signed with it.
             env["JWT_SECRET"] = self.jwt_secret()
+        if service in ("order-service", "event-monitor"):
+            env.update(self.config.identity_provider)
         if service == "order-service":
             env.update(self.read_model_urls())
         if service == "event-monitor":
@@ -488,6 +490,11 @@ class Stack:
                                          or "text"),
                              nats_cluster=nats_cluster, split_databases=split_databases)
         if port_mode == "fixed":
+            # The ./dev up stack takes an identity provider from the environment; test stacks,
+            # whose tokens are the harness's own, never do.
+            config.identity_provider = {name: os.environ[name]
+                                        for name in IDENTITY_PROVIDER_VARIABLES
+                                        if os.environ.get(name)}
             config.pg_port = DEFAULT_PG_PORT
             nats_ports, monitor_ports = [DEFAULT_NATS_PORT], [DEFAULT_NATS_MONITOR_PORT]
             config.service_ports = dict(DEFAULT_PORTS)

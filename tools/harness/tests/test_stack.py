@@ -54,7 +54,9 @@ class StackConfigTest(unittest.TestCase):
                              nats_monitor_ports=[20003, 20012, 20013],
                              nats_cluster_ports=[20014, 20015, 20016],
                              service_ports={"order-service": 20004, "event-monitor": 20008},
-                             split_databases=True)
+                             split_databases=True,
+                             identity_provider={"OIDC_ISSUER_URL": "https://idp.test/realms/x",
+                                                "OIDC_CLIENT_ID": "orders api"})
         self.assertEqual(StackConfig.from_text(config.to_text()), config)
 
     def test_a_database_per_service_only_when_split(self):
