@@ -227,7 +227,10 @@ class Stack:
             raise Fatal(f"{choreoctl} is missing: build first (./dev build)")
         arguments = [str(choreoctl), "token", "--sub", subject, "--ttl", "168h",
                      *(["--operator"] if operator else [])]
-        result = run(arguments, env={"PATH": SYSTEM_PATH, "JWT_SECRET": self.jwt_secret()},
+        # With an identity provider configured the services check iss and aud on HS256 tokens
+        # too: the stack's own tokens carry them (and the roles where the services look).
+        result = run(arguments, env={"PATH": SYSTEM_PATH, "JWT_SECRET": self.jwt_secret(),
+                                     **self.config.identity_provider},
                      timeout=30)
         if result.status != 0:
             raise Fatal(f"choreoctl token failed: {result.output.strip()}")
