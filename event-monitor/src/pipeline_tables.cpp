@@ -1,11 +1,12 @@
 #include "pipeline_tables.hpp"
 
-#include <algorithm>
 #include <pqxx/pqxx>
 
 #include "dlq/dead_letter_json.hpp"
+#include "dlq/replay.hpp"
 #include "logging/one_line.hpp"
 #include "outbox/outbox_backlog.hpp"
+#include "runtime/service_names.hpp"
 
 namespace choreo::event_monitor {
 namespace {
@@ -14,10 +15,6 @@ constexpr int kDeadLettersShown = 20;
 // A payload is shown to recognise the event, not to be copied: `choreoctl dlq list --json` has
 // it whole.
 constexpr std::size_t kPayloadShown = 500;
-
-bool publishes_events(const std::string& service) {
-  return service != "event-monitor";
-}
 
 }  // namespace
 
@@ -33,7 +30,7 @@ nlohmann::ordered_json PipelineTables::read() {
   for (const auto& source : sources_) {
     try {
       pqxx::read_transaction tx(connections_.to(source.database_url), "dashboard_tables");
-      if (publishes_events(source.table.service)) {
+      if (runtime::publishes_events(source.table.service)) {
         const auto backlog =
             outbox::read_outbox_backlog(tx, tx.quote_name(source.table.schema) + ".tb_outbox");
         outboxes.push_back({{"service", source.table.service},
@@ -47,8 +44,7 @@ nlohmann::ordered_json PipelineTables::read() {
       connections_.forget(source.database_url);
     }
   }
-  std::stable_sort(letters.begin(), letters.end(),
-                   [](const auto& a, const auto& b) { return a.created_at > b.created_at; });
+  dlq::sort_newest_first(letters);
   if (letters.size() > static_cast<std::size_t>(kDeadLettersShown))
     letters.resize(static_cast<std::size_t>(kDeadLettersShown));
   auto shown = nlohmann::ordered_json::array();

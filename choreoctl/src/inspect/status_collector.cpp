@@ -16,10 +16,6 @@ namespace choreo::ctl::inspect {
 namespace {
 
 // The event monitor only records; it has no events of its own to publish.
-bool publishes_events(const std::string& service) {
-  return service != "event-monitor";
-}
-
 std::string database_label(const db::ServiceDatabase& database) {
   return database.service + "'s database (" + runtime::database_url_variable(database.service) +
          " or DATABASE_URL)";
@@ -51,7 +47,7 @@ void collect_tables(const db::ServiceDatabase& database, pqxx::connection& conne
                     StatusReport& report) {
   pqxx::read_transaction tx(connection, "choreoctl_status");
   const auto schema = tx.quote_name(database.schema);
-  if (publishes_events(database.service)) {
+  if (runtime::publishes_events(database.service)) {
     const auto backlog = outbox::read_outbox_backlog(tx, schema + ".tb_outbox");
     report.outboxes.push_back({database.service, backlog.unpublished, backlog.oldest_age_seconds});
   }

@@ -99,7 +99,7 @@ TokenSettings load_token_settings(const config::EnvReader& env) {
   }
   settings.issuer = env.optional("OIDC_ISSUER_URL");
   const auto jwks_file = env.optional("JWKS_FILE");
-  if (!settings.hs256_secret && !settings.issuer && !jwks_file) {
+  if (!token_verification_configured(env)) {
     throw config::ConfigError(
         "configuration: nothing to verify tokens with; set OIDC_ISSUER_URL (and OIDC_CLIENT_ID) "
         "for an identity provider, JWKS_FILE for a local key set, or JWT_SECRET (at least 32 "

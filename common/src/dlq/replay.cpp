@@ -88,10 +88,14 @@ std::vector<DeadLetterRecord> matching_letters(const std::vector<DeadLetterSourc
     for (auto& letter : list_dead_letters(tx, source.table, filter))
       letters.push_back(std::move(letter));
   }
+  sort_newest_first(letters);
+  return letters;
+}
+
+void sort_newest_first(std::vector<DeadLetterRecord>& letters) {
   std::stable_sort(letters.begin(), letters.end(), [](const auto& a, const auto& b) {
     return a.created_at > b.created_at;  // ISO-8601 UTC text sorts as time does
   });
-  return letters;
 }
 
 nlohmann::ordered_json replay_result_json(const ReplayResult& result) {

@@ -63,6 +63,9 @@ std::vector<DeadLetterRecord> matching_letters(const std::vector<DeadLetterSourc
                                                db::ConnectionsByUrl& connections,
                                                const ListFilter& filter);
 
+// Newest first across the services' tables (each lists its own newest first).
+void sort_newest_first(std::vector<DeadLetterRecord>& letters);
+
 // `result` as `choreoctl dlq replay --json` and the dashboard show it.
 nlohmann::ordered_json replay_result_json(const ReplayResult& result);
 

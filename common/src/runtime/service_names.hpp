@@ -24,6 +24,12 @@ inline std::string service_schema(std::string_view service_name) {
   return schema;
 }
 
+// Whether a service publishes events through an outbox of its own (all but the event monitor,
+// which only records them).
+inline bool publishes_events(std::string_view service_name) {
+  return service_name != "event-monitor";
+}
+
 // The environment variable naming a service's own database URL, its role's:
 // payment-worker -> PAYMENT_WORKER_DATABASE_URL (docs/configuration.md).
 inline std::string database_url_variable(std::string_view service_name) {

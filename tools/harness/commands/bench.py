@@ -15,6 +15,7 @@ from pathlib import Path
 from .. import packages
 from ..build import SERVICE_TARGETS, build
 from ..errors import Fatal, UsageError
+from ..processes import wait_until
 from ..stack.env_file import read_env_file
 from ..stack.stack import Stack
 from ..ui import format_duration
@@ -197,12 +198,11 @@ def open_dashboards(context: Context, stack: Stack, env: dict[str, str],
             ["node", str(folder / "dashboards.mjs"), str(count)],
             env={**env, "OPERATOR_TOKEN": stack.make_token("operator", operator=True)},
             stdin=subprocess.PIPE, stdout=output, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and process.poll() is None:
-        if f"{count} dashboards live" in log.read_text(errors="replace"):
-            context.ui.detail(f"{count} dashboards live (their output: {log})")
-            return process
-        time.sleep(0.5)
+    live = f"{count} dashboards live"
+    if wait_until(lambda: process.poll() is not None or live in log.read_text(errors="replace"),
+                  timeout=120, interval=0.5) and process.poll() is None:
+        context.ui.detail(f"{live} (their output: {log})")
+        return process
     process.kill()
     process.wait()
     raise Fatal(f"the dashboards did not open within 120 s; see {log}")
